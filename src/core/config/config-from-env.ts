@@ -1,0 +1,65 @@
+import { SandboxModeSchema } from '../../protocol/run-request';
+import { DEFAULT_CONFIG, PROVIDER_NAMES, type EngineConfig, type ProviderName, type SecretSource } from './engine-config';
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function positiveNumber(value: string | undefined): number | undefined {
+  const parsed = Number(nonEmpty(value));
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
+}
+
+function providers(value: string | undefined): readonly ProviderName[] {
+  const names = nonEmpty(value)
+    ?.split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name): name is ProviderName => (PROVIDER_NAMES as readonly string[]).includes(name));
+  return names && names.length > 0 ? names : DEFAULT_CONFIG.providers;
+}
+
+/** The CLI's and server's configuration: the same variables the extension honours when a setting is empty. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig {
+  const sandbox = SandboxModeSchema.safeParse(nonEmpty(env.TINY_BACKSPACE_SANDBOX));
+  const maxCost = positiveNumber(env.TINY_BACKSPACE_MAX_COST_USD);
+  const enterpriseUrl = nonEmpty(env.TINY_BACKSPACE_GITHUB_URL);
+  const enterpriseApiUrl = nonEmpty(env.TINY_BACKSPACE_GITHUB_API_URL);
+  const anthropicBaseUrl = nonEmpty(env.ANTHROPIC_BASE_URL);
+  const openaiBaseUrl = nonEmpty(env.OPENAI_BASE_URL);
+  const e2bApiUrl = nonEmpty(env.E2B_API_URL);
+  const e2bSandboxUrl = nonEmpty(env.E2B_SANDBOX_URL);
+  const e2bTemplate = nonEmpty(env.E2B_TEMPLATE);
+  return {
+    ...DEFAULT_CONFIG,
+    github: {
+      ...(enterpriseUrl ? { enterpriseUrl } : {}),
+      ...(enterpriseApiUrl ? { enterpriseApiUrl } : {}),
+    },
+    sandbox: sandbox.success ? sandbox.data : DEFAULT_CONFIG.sandbox,
+    branchPrefix: nonEmpty(env.TINY_BACKSPACE_BRANCH_PREFIX) ?? DEFAULT_CONFIG.branchPrefix,
+    draftPullRequests: env.TINY_BACKSPACE_DRAFT === '1' || env.TINY_BACKSPACE_DRAFT === 'true',
+    providers: providers(env.TINY_BACKSPACE_PROVIDERS),
+    anthropic: { model: nonEmpty(env.ANTHROPIC_MODEL) ?? DEFAULT_CONFIG.anthropic.model, ...(anthropicBaseUrl ? { baseUrl: anthropicBaseUrl } : {}) },
+    openai: { model: nonEmpty(env.OPENAI_MODEL) ?? DEFAULT_CONFIG.openai.model, ...(openaiBaseUrl ? { baseUrl: openaiBaseUrl } : {}) },
+    e2b: {
+      ...(e2bApiUrl ? { apiUrl: e2bApiUrl } : {}),
+      ...(e2bSandboxUrl ? { sandboxUrl: e2bSandboxUrl } : {}),
+      ...(e2bTemplate ? { template: e2bTemplate } : {}),
+    },
+    budget: {
+      ...DEFAULT_CONFIG.budget,
+      maxTurns: positiveNumber(env.TINY_BACKSPACE_MAX_TURNS) ?? DEFAULT_CONFIG.budget.maxTurns,
+      ...(maxCost === undefined ? {} : { maxCostUsd: maxCost }),
+    },
+  };
+}
+
+export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): SecretSource {
+  return {
+    githubToken: async () => nonEmpty(env.GITHUB_TOKEN) ?? nonEmpty(env.GITHUB_PAT),
+    anthropicApiKey: async () => nonEmpty(env.ANTHROPIC_API_KEY),
+    openaiApiKey: async () => nonEmpty(env.OPENAI_API_KEY),
+    e2bApiKey: async () => nonEmpty(env.E2B_API_KEY),
+  };
+}

@@ -1,0 +1,151 @@
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import { TinyBackspaceError } from '../errors/tiny-backspace-error';
+import { redactSecrets } from '../security/redact';
+import type { GitHubApi, PullRequestDraft, PullRequestInfo, RepositoryInfo } from './github-api';
+
+const ThrottledOctokit = Octokit.plugin(retry, throttling);
+
+export interface OctokitGitHubApiOptions {
+  readonly apiUrl: string;
+  /** Absent for anonymous, read-only use (dry runs on public repositories). */
+  readonly token?: string;
+  readonly userAgent?: string;
+  /** Longest `retry-after` we will wait out before giving up on a rate limit. */
+  readonly maxRateLimitWaitSeconds?: number;
+  readonly onRateLimit?: (message: string) => void;
+}
+
+interface HttpErrorLike {
+  status: number;
+  message: string;
+  response?: { data?: unknown; headers?: Record<string, string | number | undefined> };
+}
+
+function isHttpError(error: unknown): error is HttpErrorLike {
+  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number';
+}
+
+function validationMessages(error: HttpErrorLike): string[] {
+  const data = error.response?.data as { errors?: Array<{ message?: string; code?: string; field?: string }> } | undefined;
+  return (data?.errors ?? []).map((entry) => entry.message ?? `${entry.field ?? ''} ${entry.code ?? ''}`.trim());
+}
+
+export class OctokitGitHubApi implements GitHubApi {
+  private readonly octokit: InstanceType<typeof ThrottledOctokit>;
+
+  constructor(private readonly options: OctokitGitHubApiOptions) {
+    const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+    const retryOnLimit = (kind: string) => (retryAfter: number, _request: unknown, _octokit: unknown, retryCount: number) => {
+      const retrying = retryCount < 2 && retryAfter <= maxWait;
+      options.onRateLimit?.(`GitHub ${kind} rate limit hit; ${retrying ? `retrying in ${retryAfter}s` : 'giving up'}.`);
+      return retrying;
+    };
+    this.octokit = new ThrottledOctokit({
+      ...(options.token ? { auth: options.token } : {}),
+      baseUrl: options.apiUrl,
+      userAgent: options.userAgent ?? 'tiny-backspace',
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+      throttle: { onRateLimit: retryOnLimit('primary'), onSecondaryRateLimit: retryOnLimit('secondary') },
+      retry: { retries: 2 },
+    });
+  }
+
+  async getRepository(owner: string, repo: string, signal: AbortSignal): Promise<RepositoryInfo> {
+    try {
+      const { data } = await this.octokit.rest.repos.get({ owner, repo, request: { signal } });
+      return {
+        defaultBranch: data.default_branch,
+        isPrivate: data.private,
+        canPush: data.permissions?.push ?? false,
+        htmlUrl: data.html_url,
+      };
+    } catch (error) {
+      throw this.translate(error, `${owner}/${repo}`);
+    }
+  }
+
+  async createOrFindPullRequest(draft: PullRequestDraft, signal: AbortSignal): Promise<PullRequestInfo> {
+    try {
+      const { data } = await this.octokit.rest.pulls.create({
+        owner: draft.owner,
+        repo: draft.repo,
+        head: draft.head,
+        base: draft.base,
+        title: draft.title,
+        body: draft.body,
+        draft: draft.draft,
+        request: { signal },
+      });
+      return { number: data.number, url: data.html_url, created: true };
+    } catch (error) {
+      // plugin-retry also retries POSTs, and a response can be lost after GitHub acted on it:
+      // "already exists" means an earlier attempt of ours succeeded, so return that PR.
+      const existing = isHttpError(error) && error.status === 422 ? await this.findOpenPull(draft, signal) : undefined;
+      if (existing) return existing;
+      if (isHttpError(error) && error.status >= 500) {
+        const afterServerError = await this.findOpenPull(draft, signal).catch(() => undefined);
+        if (afterServerError) return afterServerError;
+      }
+      throw this.translate(error, `${draft.owner}/${draft.repo}`);
+    }
+  }
+
+  private async findOpenPull(draft: PullRequestDraft, signal: AbortSignal): Promise<PullRequestInfo | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({
+      owner: draft.owner,
+      repo: draft.repo,
+      head: `${draft.owner}:${draft.head}`,
+      base: draft.base,
+      state: 'open',
+      request: { signal },
+    });
+    const pull = data[0];
+    return pull ? { number: pull.number, url: pull.html_url, created: false } : undefined;
+  }
+
+  private secrets(): string[] {
+    return this.options.token ? [this.options.token] : [];
+  }
+
+  private translate(error: unknown, what: string): TinyBackspaceError {
+    if (error instanceof TinyBackspaceError) return error;
+    if (!isHttpError(error)) {
+      const message = error instanceof Error ? error.message : String(error);
+      return new TinyBackspaceError('github_api_error', `Could not reach the GitHub API: ${redactSecrets(message, this.secrets())}`, {
+        remedy: 'Check your network connection and the GitHub (Enterprise) URL, then run again.',
+        cause: error,
+      });
+    }
+    const remaining = error.response?.headers?.['x-ratelimit-remaining'];
+    switch (error.status) {
+      case 401:
+        return new TinyBackspaceError('github_auth_failed', 'GitHub rejected the token (401 Bad credentials).', {
+          remedy: 'Sign in to GitHub again, or set a valid GITHUB_TOKEN / GITHUB_PAT with the "repo" scope.',
+        });
+      case 404:
+        return new TinyBackspaceError('github_repository_not_found', `The repository ${what} does not exist, or your token cannot see it.`, {
+          remedy: 'Check the owner and name; for a private repository use a token that has access to it.',
+        });
+      case 403:
+      case 429:
+        if (String(remaining) === '0' || /rate limit/i.test(error.message)) {
+          return new TinyBackspaceError('github_rate_limited', 'GitHub rate limit reached.', {
+            remedy: 'Wait for the limit to reset (see x-ratelimit-reset) or use a token with a higher limit.',
+          });
+        }
+        return new TinyBackspaceError('github_push_denied', `Your token may not write to ${what}.`, {
+          remedy: 'Use a token with push access to this repository, or fork it and run against your fork.',
+        });
+      case 422:
+        return new TinyBackspaceError('github_api_error', `GitHub refused the pull request: ${validationMessages(error).join('; ') || error.message}`, {
+          remedy: 'Check that the base branch exists and the head branch was pushed.',
+        });
+      default:
+        return new TinyBackspaceError('github_api_error', `GitHub API error ${error.status}: ${redactSecrets(error.message, this.secrets())}`, {
+          remedy: 'GitHub may be having trouble; run again in a moment.',
+        });
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { ChangedFile, CheckResult, RunEventDraft } from '../../protocol/run-events';
+import type { Agent } from '../agent/agent';
+import type { EngineConfig, SecretSource } from '../config/engine-config';
+import type { GitHubApi } from '../github/github-api';
+import type { Logger } from '../logging/logger';
+import type { GitHubServer } from '../repo/github-hosts';
+import type { RepositoryTarget } from '../repo/repository-target';
+import type { Sandbox, SandboxFactory } from '../sandbox/sandbox';
+import type { FileChange } from '../workspace/change-set';
+import type { RepositorySummary } from './repository-summary';
+
+export interface ResolvedSecrets {
+  readonly githubToken?: string;
+  readonly anthropicApiKey?: string;
+  readonly openaiApiKey?: string;
+  readonly e2bApiKey?: string;
+}
+
+export interface ReviewRequest {
+  readonly requestId: string;
+  readonly changes: readonly FileChange[];
+  readonly changedFiles: readonly ChangedFile[];
+  readonly patch: string;
+  readonly baseRef: string;
+}
+
+/** Lets a host hold the run before anything is pushed (the VS Code diff review). */
+export type ReviewGate = (review: ReviewRequest, signal: AbortSignal) => Promise<'create' | 'discard'>;
+
+export interface CheckContext {
+  readonly sandbox: Sandbox;
+  readonly summary: RepositorySummary;
+  readonly target: RepositoryTarget;
+  readonly config: EngineConfig;
+  readonly signal: AbortSignal;
+  emit(event: RunEventDraft): void;
+}
+
+/** Runs the repository's own checks in the sandbox before and after the change. */
+export interface ChangeValidator {
+  /** Starts the baseline on the untouched clone; the pipeline awaits it only when validating. */
+  baseline(context: CheckContext): Promise<readonly CheckResult[]>;
+  afterChange(context: CheckContext, baseline: readonly CheckResult[]): Promise<readonly CheckResult[]>;
+}
+
+export interface AgentFactoryInput {
+  readonly config: EngineConfig;
+  readonly secrets: ResolvedSecrets;
+  readonly logger: Logger;
+}
+
+/** Every effect the pipeline has comes through here, so hosts and tests choose the real parts. */
+export interface PipelineDeps {
+  readonly config: EngineConfig;
+  readonly secrets: SecretSource;
+  readonly logger: Logger;
+  readonly createSandbox: SandboxFactory;
+  readonly createAgent: (input: AgentFactoryInput) => Agent;
+  readonly createGitHubApi: (server: GitHubServer, token: string | undefined) => GitHubApi;
+  /** Whether `repoUrl` may name a directory on this machine (the CLI: yes; a network server: no). */
+  readonly allowLocalRepositories?: boolean;
+  /** Parent directory for each run's temporary directory. */
+  readonly tempRoot: string;
+  readonly now?: () => number;
+  readonly review?: ReviewGate;
+  readonly validator?: ChangeValidator;
+  /** Base environment for host git processes (proxies, HOME); filtered before use. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly createRequestId?: () => string;
+}

@@ -1,0 +1,95 @@
+import { Workspace } from '../../workspace/workspace';
+import type { RepositorySummary } from '../repository-summary';
+import type { RunContext } from '../run-context';
+import type { RunState } from '../run-state';
+import { requireState } from './require-state';
+
+const MANIFESTS = new Set([
+  'package.json',
+  'pyproject.toml',
+  'setup.py',
+  'requirements.txt',
+  'go.mod',
+  'Cargo.toml',
+  'Makefile',
+  'pom.xml',
+  'build.gradle',
+  'Gemfile',
+  'composer.json',
+]);
+
+interface TreeEntry {
+  readonly path: string;
+  readonly size: number;
+}
+
+/** Parses `git ls-tree -r -l -z` output: `<mode> <type> <sha> <size>\t<path>\0`. */
+function parseTree(output: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of output.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const fields = record.slice(0, tab).split(/\s+/);
+    if (fields[1] !== 'blob') continue;
+    entries.push({ path: record.slice(tab + 1), size: Number(fields[3]) || 0 });
+  }
+  return entries;
+}
+
+export function summarize(entries: readonly TreeEntry[]): RepositorySummary {
+  const languages = new Map<string, number>();
+  let totalBytes = 0;
+  const manifests: string[] = [];
+  for (const entry of entries) {
+    totalBytes += entry.size;
+    const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+    if (!entry.path.includes('/') && MANIFESTS.has(name)) manifests.push(name);
+    const dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      const extension = name.slice(dot + 1).toLowerCase();
+      languages.set(extension, (languages.get(extension) ?? 0) + 1);
+    }
+  }
+  return {
+    fileCount: entries.length,
+    totalBytes,
+    languages: [...languages.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10),
+    manifests: manifests.sort(),
+  };
+}
+
+/** Step 4: what is in the clone (tracked files only, which honours .gitignore), and the baseline checks. */
+export async function analyzeStep(context: RunContext, state: RunState): Promise<void> {
+  const git = requireState(state.git, 'git');
+  const gitDir = requireState(state.gitDir, 'gitDir');
+  const tree = await git.output(['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD'], { signal: context.signal });
+  const entries = parseTree(tree);
+  state.summary = summarize(entries);
+  state.workspace = new Workspace(requireState(state.workDir, 'workDir'), entries.map((entry) => entry.path));
+  const top = state.summary.languages
+    .slice(0, 3)
+    .map(([extension, count]) => `${extension} ${count}`)
+    .join(', ');
+  context.emit({
+    kind: 'step_progress',
+    type: 'info',
+    step: 'analyze',
+    message: `${state.summary.fileCount} files, ${Math.round(state.summary.totalBytes / 1024)} KiB${top ? ` (${top})` : ''}${
+      state.summary.manifests.length ? `; manifests: ${state.summary.manifests.join(', ')}` : ''
+    }`,
+  });
+  const validator = context.deps.validator;
+  if (validator && state.sandbox && state.target) {
+    const baseline = validator.baseline({
+      sandbox: state.sandbox,
+      summary: state.summary,
+      target: state.target,
+      config: context.deps.config,
+      signal: context.signal,
+      emit: (event) => context.emit(event),
+    });
+    // Awaited in validate_changes; until then a rejection must not count as unhandled.
+    baseline.catch(() => undefined);
+    state.baseline = baseline;
+  }
+}

@@ -1,0 +1,60 @@
+import type { SandboxMode } from '../../protocol/run-request';
+
+export interface SandboxExecOptions {
+  /** Working directory relative to the sandbox's workdir; defaults to the workdir itself. */
+  readonly cwd?: string;
+  /** Extra variables; the sandbox starts from a clean environment with no secrets. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly maxOutputBytes?: number;
+  readonly onStdout?: (chunk: string) => void;
+  readonly onStderr?: (chunk: string) => void;
+}
+
+export interface SandboxExecResult {
+  /** A non-zero exit is a result, not an error. */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  readonly truncated: boolean;
+}
+
+export interface IsolationInfo {
+  readonly level: 'e2b' | 'bubblewrap' | 'none';
+  /** One sentence for the user: what this sandbox does and does not protect against. */
+  readonly summary: string;
+  readonly network: boolean;
+}
+
+/**
+ * Where commands derived from repository content run. Git and GitHub calls that need the token stay on
+ * the host, in a git directory the sandbox cannot see or change.
+ */
+export interface Sandbox {
+  readonly kind: 'local' | 'e2b';
+  readonly id: string;
+  readonly isolation: IsolationInfo;
+  /** Absolute path of the repository checkout inside the sandbox. */
+  readonly workdir: string;
+  /** Makes the host checkout available at `workdir` (a no-op when they are the same directory). */
+  importTree(hostDir: string, signal: AbortSignal): Promise<void>;
+  exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult>;
+  readFile(relativePath: string, signal: AbortSignal): Promise<string>;
+  writeFile(relativePath: string, content: string, signal: AbortSignal): Promise<void>;
+  removeFile(relativePath: string, signal: AbortSignal): Promise<void>;
+  listFiles(relativeDir: string, signal: AbortSignal): Promise<string[]>;
+  /** Frees everything; safe to call twice and after a failure. */
+  dispose(): Promise<void>;
+}
+
+export interface SandboxCreateOptions {
+  readonly mode: SandboxMode;
+  /** Host directory of this run's checkout; the local sandbox works in it directly. */
+  readonly hostWorkdir: string;
+  readonly signal: AbortSignal;
+  readonly log: (message: string) => void;
+}
+
+export type SandboxFactory = (options: SandboxCreateOptions) => Promise<Sandbox>;

@@ -1,0 +1,28 @@
+// Credential check shared by git and REST: GitHub accepts the token as the Basic password (any
+// username, e.g. x-access-token), as the Basic username, or as `token X` / `Bearer X`.
+
+import { timingSafeEqual } from 'node:crypto';
+
+export type AuthOutcome = 'anonymous' | 'valid' | 'invalid';
+
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function checkAuthorization(header: string | undefined, token: string): AuthOutcome {
+  if (header === undefined || header.trim() === '') return 'anonymous';
+  const match = /^(\S+)\s+(.*)$/.exec(header.trim());
+  const scheme = match?.[1]?.toLowerCase();
+  const value = match?.[2]?.trim() ?? '';
+  if (scheme === 'token' || scheme === 'bearer') return same(value, token) ? 'valid' : 'invalid';
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const user = colon < 0 ? decoded : decoded.slice(0, colon);
+    const password = colon < 0 ? '' : decoded.slice(colon + 1);
+    return same(password, token) || same(user, token) ? 'valid' : 'invalid';
+  }
+  return 'invalid';
+}
