@@ -5,6 +5,7 @@ export function slugify(prompt: string, maxLength = 32): string {
   const words = prompt
     .toLowerCase()
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .split(' ')
     .filter((word) => word !== '' && !STOP_WORDS.has(word));

@@ -50,6 +50,8 @@ function target(server: GitHubServer, owner: string, repo: string): GitHubReposi
  * process starts, so everything it lets through is safe to hand to git as a single argv element.
  */
 export function parseRepositoryUrl(rawInput: string, hosts: GitHubHosts = {}): GitHubRepositoryTarget {
+  // A misconfigured Enterprise URL is reported even when the input names github.com.
+  enterpriseServer(hosts);
   const input = rawInput.trim();
   if (input === '') reject(rawInput, 'it is empty');
   if (input.startsWith('-')) reject(input, 'it looks like a command-line option');

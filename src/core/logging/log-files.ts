@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+
+/** The four log categories of the design, each its own file of JSON lines. */
+export const LOG_CATEGORIES = ['app', 'errors', 'performance', 'agent_thinking'] as const;
+export type LogCategory = (typeof LOG_CATEGORIES)[number];
+
+export const TRACES_DIR = 'traces';
+
+export function logFileName(category: LogCategory): string {
+  return `${category}.log`;
+}
+
+/**
+ * Rotated files are `<category>.<yyyymmdd-hhmmss>-<nn>.log.gz`: the stamp sorts chronologically by name,
+ * and the name still says which category it holds, so the analyser finds them without a history file.
+ */
+export function rotatedLogFileName(category: LogCategory, time: Date, index: number): string {
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  const stamp = `${time.getUTCFullYear()}${pad(time.getUTCMonth() + 1)}${pad(time.getUTCDate())}-${pad(time.getUTCHours())}${pad(time.getUTCMinutes())}${pad(time.getUTCSeconds())}`;
+  return `${category}.${stamp}-${pad(index)}.log.gz`;
+}
+
+/** Matches the live file and every rotated (optionally gzipped) file of `category`. */
+export function isLogFileOf(category: LogCategory, fileName: string): boolean {
+  if (fileName === logFileName(category)) return true;
+  const rest = fileName.startsWith(`${category}.`) ? fileName.slice(category.length + 1) : undefined;
+  return rest !== undefined && /^\d{8}-\d{6}-\d{2,}\.log(\.gz)?$/.test(rest);
+}
+
+/** rfs keeps its retention bookkeeping here; hidden so nobody mistakes it for a log. */
+export function rotationHistoryFileName(category: LogCategory): string {
+  return `.${category}.rotation-history`;
+}
+
+/** Request ids name trace files, so only plain identifier characters are accepted. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function isSafeRequestId(requestId: string): boolean {
+  return SAFE_REQUEST_ID.test(requestId) && !requestId.includes('..');
+}
+
+export function traceFilePath(logDir: string, requestId: string): string {
+  return path.join(logDir, TRACES_DIR, `${requestId}.jsonl`);
+}

@@ -1,0 +1,134 @@
+import { constants } from 'node:fs';
+import { access, lstat, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runProcess } from '../process/run-process';
+import type { CommandWrapper } from './local-sandbox';
+import type { IsolationInfo } from './sandbox';
+
+/** Where the clone appears inside the sandbox; HOME is its parent, a throwaway tmpfs. */
+export const BWRAP_HOME = '/home/user';
+export const BWRAP_REPO = `${BWRAP_HOME}/repo`;
+
+/** No single file a sandboxed command writes may grow past this (RLIMIT_FSIZE), so it cannot fill the disk. */
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+export const BUBBLEWRAP_ISOLATION: IsolationInfo = {
+  level: 'bubblewrap',
+  network: false,
+  summary:
+    'Local sandbox isolated with bubblewrap: no network, your files read-only and home directories hidden, only the clone writable, no capabilities, a clean environment and a time limit.',
+};
+
+export interface BubblewrapTools {
+  readonly bwrap: string;
+  /** `prlimit` caps file sizes; without it the other limits still hold. */
+  readonly prlimit?: string;
+}
+
+export interface BubblewrapWrapperOptions extends BubblewrapTools {
+  readonly maxFileBytes?: number;
+  /** Directories to hide besides the fixed set (e.g. an unusual $HOME); computed by the probe. */
+  readonly hiddenPaths?: readonly string[];
+}
+
+/**
+ * The verified flag set from ../shared/notes/stand-ins.md, plus hiding /run (a read-only bind does not
+ * stop connect() on a unix socket such as docker.sock) and the run directory that holds the trusted git dir.
+ * `--cap-drop ALL` matters most when we run as root: without it a sandboxed command could remount / rw.
+ * The environment is not passed as --setenv (argv is visible in `ps`): bwrap hands its own, already clean,
+ * environment to the command.
+ */
+export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPaths: readonly string[] = []): string[] {
+  const hide = new Set(['/tmp', '/var/tmp', '/run', '/root', '/home', ...hiddenPaths]);
+  const runDir = path.dirname(path.resolve(hostWorkdir));
+  // The clone's parent is this run's private directory (it also holds the git dir); hide it unless it is a top-level system directory.
+  if (runDir.split('/').filter(Boolean).length >= 2) hide.add(runDir);
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  for (const hidden of [...hide].sort((a, b) => a.length - b.length)) args.push('--tmpfs', hidden);
+  args.push(
+    '--bind',
+    hostWorkdir,
+    BWRAP_REPO,
+    '--chdir',
+    innerCwd,
+    '--unshare-all',
+    '--cap-drop',
+    'ALL',
+    '--die-with-parent',
+    '--new-session',
+  );
+  return args;
+}
+
+/** Maps a host cwd inside the clone to the same place under BWRAP_REPO. */
+export function innerPath(hostWorkdir: string, hostCwd: string): string {
+  const relative = path.relative(hostWorkdir, hostCwd);
+  if (relative === '') return BWRAP_REPO;
+  if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`cwd ${hostCwd} is outside the sandbox workdir`);
+  return path.posix.join(BWRAP_REPO, ...relative.split(path.sep));
+}
+
+export function createBubblewrapWrapper(options: BubblewrapWrapperOptions): CommandWrapper {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  return {
+    isolation: BUBBLEWRAP_ISOLATION,
+    wrap(argv, { workdir, cwd, env }) {
+      const bwrap = [options.bwrap, ...bubblewrapArgs(workdir, innerPath(workdir, cwd), options.hiddenPaths), '--', ...argv];
+      const limited = options.prlimit ? [options.prlimit, `--fsize=${maxFileBytes}`, '--', ...bwrap] : bwrap;
+      // HOME is the tmpfs parent of the clone: caches written there vanish with the sandbox.
+      return { argv: limited, env: { ...env, HOME: BWRAP_HOME }, cwd: workdir };
+    },
+  };
+}
+
+async function findExecutable(name: string, searchPath: string | undefined): Promise<string | undefined> {
+  for (const dir of (searchPath ?? '/usr/local/bin:/usr/bin:/bin').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here; keep looking.
+    }
+  }
+  return undefined;
+}
+
+export type BubblewrapProbe = { readonly available: true; readonly wrapper: CommandWrapper } | { readonly available: false; readonly reason: string };
+
+/** An unusual home directory (not under /home or /root) is hidden too. */
+async function extraHiddenPaths(): Promise<string[]> {
+  const home = homedir();
+  if (!home || home === '/' || home.startsWith('/home/') || home === '/home' || home === '/root') return [];
+  const stat = await lstat(home).catch(() => undefined);
+  return stat?.isDirectory() ? [home] : [];
+}
+
+/**
+ * Finds bwrap and proves it can build the sandbox here (user namespaces may be disabled, e.g. in some
+ * containers). Cheap (~5 ms per sandbox start), so a host runs it once and caches the answer.
+ */
+export async function probeBubblewrap(env: NodeJS.ProcessEnv = process.env): Promise<BubblewrapProbe> {
+  if (process.platform !== 'linux') return { available: false, reason: `bubblewrap is Linux-only (this is ${process.platform})` };
+  const bwrap = await findExecutable('bwrap', env.PATH);
+  if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap' };
+  const prlimit = await findExecutable('prlimit', env.PATH);
+  const hiddenPaths = await extraHiddenPaths();
+  const wrapper = createBubblewrapWrapper({ bwrap, ...(prlimit ? { prlimit } : {}), hiddenPaths });
+  const probeRoot = await mkdtemp(path.join(tmpdir(), 'tiny-backspace-bwrap-probe-'));
+  try {
+    const workdir = path.join(probeRoot, 'work');
+    await mkdir(workdir);
+    const wrapped = wrapper.wrap(['/bin/sh', '-c', 'echo sandbox-ok'], { workdir, cwd: workdir, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 10_000 });
+    const result = await runProcess(wrapped.argv, { cwd: wrapped.cwd, env: wrapped.env, timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
+    if (result.exitCode === 0 && result.stdout.trim() === 'sandbox-ok') return { available: true, wrapper };
+    const why = (result.stderr.trim().split('\n')[0] ?? '').slice(0, 200) || `exit code ${result.exitCode}`;
+    return { available: false, reason: `bubblewrap is installed but cannot create a sandbox here (${why}); user namespaces may be disabled` };
+  } catch (error) {
+    return { available: false, reason: `bubblewrap could not be started (${error instanceof Error ? error.message : String(error)})` };
+  } finally {
+    await rm(probeRoot, { recursive: true, force: true });
+  }
+}

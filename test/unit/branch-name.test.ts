@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { branchName, slugify } from '../../src/core/pipeline/branch-name';
+import { runProcess } from '../../src/core/process/run-process';
+
+describe('branch names', () => {
+  it('slugs the prompt into a few readable words', () => {
+    assert.equal(slugify('Add input validation to the signup handler'), 'add-input-validation-signup');
+    assert.equal(slugify('replace "Hello" with "Howdy" in README.md'), 'replace-hello-howdy-readme-md');
+    assert.equal(slugify('!!!'), 'change');
+    assert.equal(slugify('Ünïcödé  façade'), 'unicode-facade');
+  });
+
+  it('builds prefix/slug-id with a short id from the request id', () => {
+    assert.equal(branchName('tiny-backspace', 'Fix the typo', '3f2a9c1e-1111-2222-3333-444455556666'), 'tiny-backspace/fix-typo-3f2a9c1e');
+  });
+
+  it('cleans a hostile prefix into a valid ref', async () => {
+    const name = branchName('../we ird..//x.lock/.hidden', 'Fix', 'abcdef12-0000');
+    assert.equal(name, 'we-ird/hidden/fix-abcdef12');
+    for (const candidate of [name, branchName('tiny-backspace', '~^:?*[\\ weird prompt', 'abc')]) {
+      const check = await runProcess(['git', 'check-ref-format', `refs/heads/${candidate}`], { env: { PATH: process.env.PATH ?? '' } });
+      assert.equal(check.exitCode, 0, `git refuses ${candidate}`);
+    }
+  });
+});
