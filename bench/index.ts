@@ -1,0 +1,41 @@
+// `npm run bench`: prints every benchmark's figures. Each suite is a module exporting one async
+// function that returns a flat record of labelled figures; none of them asserts on time.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+type Bench = () => Promise<Record<string, number | string>>;
+
+const SUITES: ReadonlyArray<readonly [string, string, string]> = [
+  ['Pipeline overhead vs raw git (issue: engine)', './pipeline', 'benchPipeline'],
+  ['Context selection on 10,000 files (issue: agent)', './context-selection', 'benchContextSelection'],
+  ['Local SSE server (issue: server)', './server', 'benchServer'],
+  ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
+  ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
+];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  let failed = false;
+  for (const [title, modulePath, exportName] of SUITES) {
+    if (only.length > 0 && !only.some((name) => modulePath.includes(name))) continue;
+    if (!existsSync(path.join(__dirname, `${modulePath}.ts`))) {
+      console.log(`\n== ${title}\n   (suite not present)`);
+      continue;
+    }
+    console.log(`\n== ${title}`);
+    try {
+      const module = (await import(modulePath)) as Record<string, Bench>;
+      const bench = module[exportName];
+      if (!bench) throw new Error(`${modulePath} does not export ${exportName}`);
+      const figures = await bench();
+      const width = Math.max(...Object.keys(figures).map((key) => key.length));
+      for (const [label, value] of Object.entries(figures)) console.log(`   ${label.padEnd(width)}  ${value}`);
+    } catch (error) {
+      failed = true;
+      console.log(`   FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+void main();

@@ -1,0 +1,107 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_CONFIG } from '../src/core/config/engine-config';
+import { createPipelineDeps } from '../src/core/engine/create-pipeline-deps';
+import { basicAuthHeader, gitConfigEnv } from '../src/core/git/git-config-env';
+import { nullLogger } from '../src/core/logging/logger';
+import { runPipeline } from '../src/core/pipeline/run-pipeline';
+import { runProcess } from '../src/core/process/run-process';
+import { startGitHubStandIn, type GitHubStandIn } from '../test/support/github-stand-in';
+import { fixedSecrets } from '../test/support/pipeline-fixture';
+import { median } from './stats';
+
+const FILE_COUNT = 1000;
+const ROUNDS = 7;
+
+function generatedFiles(): Record<string, string> {
+  const files: Record<string, string> = { 'README.md': '# Bench\n\nHello world\n' };
+  for (let index = 0; index < FILE_COUNT - 1; index += 1) {
+    files[`src/module-${Math.floor(index / 50)}/file-${index}.ts`] = `export const value${index} = ${index};\n// ${'padding '.repeat(20)}\n`;
+  }
+  return files;
+}
+
+/** The floor: what any tool must do at least — a shallow clone, the same one-file commit, a push. */
+async function rawGitFloor(standIn: GitHubStandIn, repo: string, round: number): Promise<number> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tb-bench-raw-'));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GIT_TERMINAL_PROMPT: '0',
+    ...gitConfigEnv([[`http.${standIn.url}/.extraHeader`, basicAuthHeader(standIn.token)]]),
+  };
+  const run = async (args: string[], cwd?: string) => {
+    const result = await runProcess(['git', ...args], { env, ...(cwd ? { cwd } : {}) });
+    if (result.exitCode !== 0) throw new Error(`git ${args[0]}: ${result.stderr}`);
+  };
+  const started = performance.now();
+  await run(['clone', '--depth', '1', '--single-branch', '--branch', 'main', '--', `${standIn.url}/bench/${repo}.git`, path.join(dir, 'work')]);
+  const work = path.join(dir, 'work');
+  await writeFile(path.join(work, 'README.md'), '# Bench\n\nHowdy world\n');
+  await run(['-c', 'user.name=Bench', '-c', 'user.email=bench@example.com', 'commit', '-qam', 'Bench change'], work);
+  await run(['push', '-q', 'origin', `HEAD:refs/heads/raw-${round}`], work);
+  const elapsed = performance.now() - started;
+  await rm(dir, { recursive: true, force: true });
+  return elapsed;
+}
+
+async function pipelineRun(standIn: GitHubStandIn, repo: string, tempRoot: string): Promise<{ total: number; steps: Record<string, number> }> {
+  const deps = createPipelineDeps({
+    config: { ...DEFAULT_CONFIG, github: { enterpriseUrl: standIn.url }, sandbox: 'local' },
+    secrets: fixedSecrets({ githubToken: standIn.token }),
+    logger: nullLogger,
+    tempRoot,
+    env: { PATH: process.env.PATH, HOME: tempRoot },
+  });
+  const steps: Record<string, number> = {};
+  const started = performance.now();
+  let outcome = '';
+  for await (const event of runPipeline({ repoUrl: `${standIn.url}/bench/${repo}`, prompt: 'replace "Hello" with "Howdy" in README.md' }, deps, new AbortController().signal)) {
+    if (event.kind === 'step_finished') steps[event.step] = event.duration_ms;
+    if (event.kind === 'completed' || event.kind === 'failed' || event.kind === 'cancelled') outcome = event.kind === 'failed' ? event.error.message : event.kind;
+  }
+  if (outcome !== 'completed') throw new Error(`pipeline run did not complete: ${outcome}`);
+  return { total: performance.now() - started, steps };
+}
+
+/** Pipeline overhead without AI on a ~1,000-file repository vs the raw git floor, measured in the same run. */
+export async function benchPipeline(): Promise<Record<string, number | string>> {
+  const standIn = await startGitHubStandIn();
+  const tempRoot = await mkdtemp(path.join(tmpdir(), 'tb-bench-pipeline-'));
+  try {
+    const raw: number[] = [];
+    const pipeline: number[] = [];
+    const stepTimes: Record<string, number[]> = {};
+    // Fresh repositories per round keep every run cloning the same single-commit history.
+    for (let round = 0; round < ROUNDS + 1; round += 1) {
+      const repo = `repo-${round}`;
+      await standIn.createRepo('bench', repo, { files: generatedFiles() });
+      const rawTime = await rawGitFloor(standIn, repo, round);
+      const run = await pipelineRun(standIn, repo, tempRoot);
+      if (round === 0) continue; // warm-up
+      raw.push(rawTime);
+      pipeline.push(run.total);
+      for (const [step, ms] of Object.entries(run.steps)) (stepTimes[step] ??= []).push(ms);
+    }
+    const rawMedian = median(raw);
+    const pipelineMedian = median(pipeline);
+    return {
+      files: FILE_COUNT,
+      rounds: ROUNDS,
+      'raw git floor median (ms)': round(rawMedian),
+      'pipeline median (ms)': round(pipelineMedian),
+      'overhead ratio (pipeline / floor)': round(pipelineMedian / rawMedian, 2),
+      target: '<= 1.3',
+      ...Object.fromEntries(Object.entries(stepTimes).map(([step, times]) => [`step ${step} median (ms)`, round(median(times))])),
+    };
+  } finally {
+    await rm(tempRoot, { recursive: true, force: true });
+    await standIn.close();
+  }
+}
+
+function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
