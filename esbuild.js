@@ -17,6 +17,23 @@ const forbidVscode = {
   },
 };
 
+/**
+ * zod's `z.locales` namespace holds ~260 KB of error-message translations that nothing here uses (errors are
+ * English, the default zod registers itself). Keep only `en`, in every bundle.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales-en', namespace: 'zod-english-only', pluginData: path.dirname(args.importer) } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(path.join(args.pluginData, '..', 'locales', 'en.js'))};`,
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
 /** Prints errors in a form VS Code's problem matcher understands. */
 const problemMatcher = {
   name: 'problem-matcher',
@@ -95,8 +112,16 @@ const builds = [
     : []),
 ];
 
+/** The panel loads codicons from dist/webview/codicons, so the .vsix needs no node_modules (and CSP stays 'self'-only). */
+function copyCodicons() {
+  const target = path.join('dist', 'webview', 'codicons');
+  fs.mkdirSync(target, { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join('node_modules', '@vscode', 'codicons', 'dist', file), path.join(target, file));
+}
+
 async function main() {
-  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  copyCodicons();
+  const contexts = await Promise.all(builds.map((options) => esbuild.context({ ...options, plugins: [zodEnglishOnly, ...(options.plugins ?? [])] })));
   if (watch) {
     await Promise.all(contexts.map((context) => context.watch()));
     return;

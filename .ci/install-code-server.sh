@@ -93,7 +93,11 @@ TMPDIR="$install_tmp" \
   npm_config_update_notifier=false \
   npm install --prefix "$staging" --save-exact --no-progress --loglevel=error "code-server@$CODE_SERVER_VERSION"
 
-installed_version=$("$staging/node_modules/.bin/code-server" --version | head -n 1)
+# Read the version from the package rather than running `code-server --version`, which writes a default
+# ~/.config/code-server/config.yaml as a side effect.
+installed_version=$(node -p "require('$staging/node_modules/code-server/package.json').version")
+test -f "$staging/node_modules/code-server/lib/vscode/out/server-main.js" ||
+  { say "code-server installed without its VS Code server (lib/vscode/out/server-main.js)" >&2; exit 1; }
 say "installed: code-server $installed_version"
 
 rm -rf "$PREFIX"

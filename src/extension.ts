@@ -1,9 +1,16 @@
 import type * as vscode from 'vscode';
-import { activateExtension } from './vscode/activate';
+import { activateExtension, type ActivatedExtension } from './vscode/activate';
+
+let activated: ActivatedExtension | undefined;
 
 /** Thin entry: the object graph is built in src/vscode/activate.ts. */
 export function activate(context: vscode.ExtensionContext): void {
-  activateExtension(context);
+  activated = activateExtension(context);
 }
 
-export function deactivate(): void {}
+/** VS Code awaits this, so runs end (and clean up their sandboxes) before the extension host goes. */
+export async function deactivate(): Promise<void> {
+  const current = activated;
+  activated = undefined;
+  await current?.deactivate();
+}

@@ -1,13 +1,23 @@
+import { cancellation } from '../core/errors/cancelled-error';
 
 import { configFromEnv, secretsFromEnv } from '../core/config/config-from-env';
 import { createPipelineDeps } from '../core/engine/create-pipeline-deps';
+import type { Logger } from '../core/logging/logger';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_USAGE, RUN_USAGE, runCommand } from './commands/run-command';
+import { SERVE_USAGE, serveCommand } from './commands/serve-command';
+import { HEALTH_USAGE, healthCommand } from './commands/health-command';
+import { MONITOR_USAGE, monitorCommand } from './commands/monitor-command';
+import { createHostObservability, observabilitySettingsFromEnv } from '../core/observability/host-observability';
+import { formatMirrorLine } from '../core/logging/format-mirror-line';
 import { UsageError } from './usage-error';
 
 const USAGE = `Usage: tiny-backspace <command> [options]
 
 Commands:
   run       Run a prompt against a repository and open a pull request
+  serve     Start the local SSE server on 127.0.0.1 (POST /code streams a run)
+  health    Print the health report from the logs and run traces (--json for the GET /health document)
+  monitor   Live terminal dashboard of the runs writing to the log directory
   help      Show this help
 
 Run "tiny-backspace <command> --help" for a command's options.
@@ -25,7 +35,7 @@ function cancelOnInterrupt(): AbortController {
     interrupts += 1;
     if (interrupts > 1) process.exit(EXIT_CANCELLED);
     stderr.write(`\nCancelling (${name})… press Ctrl-C again to exit immediately.\n`);
-    controller.abort(`Cancelled by ${name}.`);
+    controller.abort(cancellation(`Cancelled by ${name}.`));
   };
   process.on('SIGINT', onSignal('Ctrl-C'));
   process.on('SIGTERM', onSignal('SIGTERM'));
@@ -39,15 +49,38 @@ async function main(argv: readonly string[]): Promise<number> {
     return command === undefined ? EXIT_USAGE : 0;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    stdout.write(`${command === 'run' ? RUN_USAGE : USAGE}\n`);
+    const usages: Record<string, string> = { run: RUN_USAGE, serve: SERVE_USAGE, health: HEALTH_USAGE, monitor: MONITOR_USAGE };
+    stdout.write(`${usages[command] ?? USAGE}\n`);
     return 0;
   }
   const env = process.env;
   switch (command) {
     case 'run': {
       const controller = cancelOnInterrupt();
-      const deps = createPipelineDeps({ config: configFromEnv(env), secrets: secretsFromEnv(env), allowLocalRepositories: true, env });
-      return runCommand(rest, { stdout, stderr, signal: controller.signal, deps });
+      // Logs and the run's trace go to TINY_BACKSPACE_LOG_DIR (default ./logs); stderr mirrors at TINY_BACKSPACE_LOG_LEVEL (default warn).
+      const settings = observabilitySettingsFromEnv(env);
+      const observability = createHostObservability({ ...settings, env, mirror: (level, message, fields) => stderr.write(`${formatMirrorLine(level, message, fields)}\n`) });
+      try {
+        const deps = createPipelineDeps({ config: configFromEnv(env), secrets: secretsFromEnv(env), allowLocalRepositories: true, env, logger: observability.logger });
+        return await runCommand(rest, { stdout, stderr, signal: controller.signal, deps, onEvent: observability.record });
+      } finally {
+        await observability.close();
+      }
+    }
+    case 'health':
+      return healthCommand(rest, { stdout, env });
+    case 'monitor': {
+      // Ctrl-C ends the dashboard and restores the terminal; the monitor never cancels runs.
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      return monitorCommand(rest, { stdout, env, signal: controller.signal, columns: () => process.stdout.columns });
+    }
+    case 'serve': {
+      const controller = cancelOnInterrupt();
+      const createDeps = (logger: Logger) =>
+        createPipelineDeps({ config: configFromEnv(env), secrets: secretsFromEnv(env), allowLocalRepositories: false, env, logger });
+      return serveCommand(rest, { stdout, stderr, signal: controller.signal, env, createDeps });
     }
     default:
       throw new UsageError(`Unknown command "${command}".`, USAGE);

@@ -94,7 +94,7 @@ export const StepFinishedEventSchema = z.object({
   kind: z.literal('step_finished'),
   step: StepNameSchema,
   duration_ms: z.number().nonnegative(),
-  outcome: z.enum(['ok', 'skipped', 'failed']),
+  outcome: z.enum(['ok', 'skipped', 'failed', 'cancelled']),
 });
 
 /** Agent reasoning the user should see: provider choice, fallbacks and why, tool decisions, budgets. */

@@ -75,6 +75,8 @@ export const PanelToHostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open_diff'), requestId: RequestIdSchema, path: z.string().min(1).max(4096).optional() }).strict(),
   z.object({ type: z.literal('open_external'), url: ExternalUrlSchema }).strict(),
   z.object({ type: z.literal('open_logs') }).strict(),
+  /** Forget finished runs in the history list; running ones stay. */
+  z.object({ type: z.literal('clear_history') }).strict(),
 ]);
 export type PanelToHostMessage = z.infer<typeof PanelToHostMessageSchema>;
 

@@ -1,9 +1,85 @@
 import * as vscode from 'vscode';
+import { createPipelineDeps } from '../core/engine/create-pipeline-deps';
+import type { PipelineDeps } from '../core/pipeline/pipeline-deps';
+import { InMemoryRunRegistry } from '../core/runs/in-memory-run-registry';
+import { isTerminalEvent } from '../protocol/run-events';
+import { createSecretSource, defaultGitHubProvider, type GitHubProviderId, type ResolvedGitHubToken } from './auth/secret-resolution';
+import { vscodeSecretDeps } from './auth/vscode-secret-deps';
+import type { CommandContext } from './commands/command-context';
+import { registerCommands } from './commands/register-commands';
+import { engineConfigFromSettings, extensionSettings } from './config/settings-config';
+import { vscodeSettingsReader } from './config/vscode-settings';
+import { CONTEXT_KEYS, setContextKey } from './context-keys';
+import type { ExtensionServices } from './extension-services';
+import { registerHealthView } from './health/register-health-view';
+import { LazyLogger, outputChannelMirror } from './logging/extension-logger';
+import { RunPanelManager } from './panel/run-panel-manager';
+import { ReviewController } from './review/review-controller';
+import { RunHistory } from './runs/run-history';
+import { registerServerCommands } from './server/register-server-commands';
 
-export function activateExtension(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('tinyBackspace.runPrompt', async () => {
-      await vscode.window.showInformationMessage('Tiny Backspace: the run command is being wired up.');
-    }),
+export interface ActivatedExtension {
+  /** Cancels every run (each cleans up its sandbox and temp dir), saves the history, closes the logs. */
+  deactivate(): Promise<void>;
+}
+
+/**
+ * Builds the extension's object graph once. Cheap on purpose: no SDK or Octokit client is constructed,
+ * no secret is read and no log file is opened until a run or a command needs it.
+ */
+export function activateExtension(context: vscode.ExtensionContext): ActivatedExtension {
+  const env = process.env;
+  const output = vscode.window.createOutputChannel('Tiny Backspace', { log: true });
+  const logger = new LazyLogger(() => ({
+    dir: context.logUri.fsPath,
+    level: extensionSettings(vscodeSettingsReader()).logLevel,
+    mirror: outputChannelMirror(output),
+  }));
+  const secretDeps = vscodeSecretDeps(context.secrets, logger, env);
+
+  /** Deps built from the settings and secrets as they are now, so a changed setting applies to the next run. */
+  const runDeps = async (provider?: GitHubProviderId, known?: ResolvedGitHubToken): Promise<PipelineDeps> => {
+    const config = engineConfigFromSettings(vscodeSettingsReader(), env);
+    return createPipelineDeps({
+      config,
+      secrets: createSecretSource(secretDeps, provider ?? defaultGitHubProvider(config), known),
+      logger,
+      allowLocalRepositories: false,
+      env,
+    });
+  };
+
+  const baseConfig = engineConfigFromSettings(vscodeSettingsReader(), env);
+  const registry = new InMemoryRunRegistry(
+    createPipelineDeps({ config: baseConfig, secrets: createSecretSource(secretDeps, defaultGitHubProvider(baseConfig)), logger, allowLocalRepositories: false, env }),
   );
+  const services: ExtensionServices = { context, registry, pipelineDeps: () => runDeps(), logger, output };
+
+  const history = new RunHistory(context.workspaceState, { onError: (error) => logger.warn('saving the run history failed', { reason: String(error) }) });
+  const reviews: ReviewController = new ReviewController(logger, (): vscode.ViewColumn | undefined => panels.column());
+  const panels: RunPanelManager = new RunPanelManager({ extensionUri: context.extensionUri, registry, history, reviews, logger });
+  const commandContext: CommandContext = { services, reviews, panels, secretDeps, runDeps, env };
+
+  context.subscriptions.push(
+    output,
+    // Every run's events, whoever started it (the Run command or the local server), feed the panel's history.
+    registry.subscribe((event) => {
+      history.record(event);
+      if (event.kind === 'run_started' || isTerminalEvent(event)) void setContextKey(CONTEXT_KEYS.runActive, registry.activeCount > 0);
+    }),
+    reviews,
+    panels,
+    registerCommands(commandContext),
+    registerServerCommands(services),
+    registerHealthView(services),
+  );
+
+  return {
+    async deactivate() {
+      reviews.dispose();
+      await registry.cancelAll('VS Code is closing the window.');
+      await history.flush();
+      await logger.close();
+    },
+  };
 }

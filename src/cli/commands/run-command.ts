@@ -15,7 +15,7 @@ Options:
   --repo <url|path>     GitHub (or Enterprise) repository URL, or a local git repository
   --prompt <text>       What to change
   --base <branch>       Base branch (default: the repository's default branch, or the checked-out one)
-  --sandbox <mode>      auto | e2b | local (default: auto)
+  --sandbox <mode>      auto | e2b | local (default: auto = E2B when E2B_API_KEY is set, else local)
   --dry-run             Do everything except push and open the pull request; print the patch
   --draft               Open the pull request as a draft
   --allow-failing-checks  Open the pull request even if the change breaks checks that passed before

@@ -39,7 +39,8 @@ export interface PromptTerms {
 
 export function promptTerms(prompt: string): PromptTerms {
   const words = new Set<string>();
-  for (const word of splitWords(prompt)) if (word.length >= 3 && !STOP_WORDS.has(word)) words.add(word);
+  // Pure numbers ("return a 400") name values, not files.
+  for (const word of splitWords(prompt)) if (word.length >= 3 && !STOP_WORDS.has(word) && !/^\d+$/.test(word)) words.add(word);
   const paths = new Set<string>();
   for (const match of prompt.matchAll(/[\w@.\-/]+\.[A-Za-z0-9]{1,8}\b|[\w@.\-]+\/[\w@.\-/]+/g)) {
     paths.add(match[0].replace(/^\.\//, '').replace(/[.,;:]+$/, ''));
@@ -64,32 +65,86 @@ export interface RankedFile {
   readonly score: number;
 }
 
-export function scorePath(relativePath: string, terms: PromptTerms, mentionsTests: boolean): number {
-  const slash = relativePath.lastIndexOf('/');
-  const basename = relativePath.slice(slash + 1);
-  const depth = relativePath.split('/').length - 1;
-  let score = 0;
-  for (const mentioned of terms.paths) {
-    if (relativePath === mentioned) score += 100;
-    else if (relativePath.endsWith(`/${mentioned}`) || basename === mentioned) score += 40;
-  }
-  const nameWords = splitWords(basename.replace(/\.[^.]+$/, ''));
-  const dirWords = slash > 0 ? splitWords(relativePath.slice(0, slash)) : [];
-  for (const word of terms.words) {
-    if (nameWords.some((nameWord) => wordMatches(nameWord, word))) score += 8;
-    else if (dirWords.some((dirWord) => wordMatches(dirWord, word))) score += 3;
-  }
-  if (ENTRY_FILES.test(basename)) score += depth === 0 ? 4 : 1;
-  if (SOURCE_EXTENSIONS.has(extensionOf(relativePath))) score += 1;
-  if (!mentionsTests && TEST_PATH.test(relativePath)) score -= 1;
-  if (LOW_VALUE.test(relativePath)) score -= 6;
-  if (isBinaryPath(relativePath)) score -= 10;
-  return score - depth * 0.25;
+/** How strongly each prompt word points at a file: rare words (few paths contain them) count most. */
+export type WordWeights = ReadonlyMap<string, number>;
+
+/** Bit masks are 32-bit: a prompt's first 30 distinct words are plenty to rank paths. */
+const MAX_WORDS = 30;
+
+export interface Ranking {
+  readonly files: RankedFile[];
+  readonly weights: WordWeights;
 }
 
-/** Every path with its score, best first; ties keep path order so the map is deterministic. */
-export function rankFiles(files: readonly string[], terms: PromptTerms): RankedFile[] {
-  const mentionsTests = terms.words.some((word) => word.startsWith('test') || word === 'spec');
-  const ranked = files.map((path) => ({ path, score: scorePath(path, terms, mentionsTests) }));
-  return ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/**
+ * Every path with its score, best first; ties keep path order so the map is deterministic.
+ * Linear in the number of paths: each distinct path word is compared with the prompt words once (as a bit
+ * mask), and each directory is split into words once, which keeps 10,000 paths well under a second.
+ */
+export function rankFiles(files: readonly string[], terms: PromptTerms): Ranking {
+  const words = terms.words.slice(0, MAX_WORDS);
+  const mentionsTests = words.some((word) => word.startsWith('test') || word === 'spec');
+  const tokenMasks = new Map<string, number>();
+  const maskOfWords = (tokens: readonly string[]): number => {
+    let mask = 0;
+    for (const token of tokens) {
+      let tokenMask = tokenMasks.get(token);
+      if (tokenMask === undefined) {
+        tokenMask = 0;
+        for (let index = 0; index < words.length; index += 1) if (wordMatches(token, words[index] ?? '')) tokenMask |= 1 << index;
+        tokenMasks.set(token, tokenMask);
+      }
+      mask |= tokenMask;
+    }
+    return mask;
+  };
+  const directoryMasks = new Map<string, number>();
+  const nameMasks = new Array<number>(files.length);
+  const dirMasks = new Array<number>(files.length);
+  const frequency = new Array<number>(words.length).fill(0);
+  files.forEach((file, fileIndex) => {
+    const slash = file.lastIndexOf('/');
+    const directory = slash > 0 ? file.slice(0, slash) : '';
+    let dirMask = directoryMasks.get(directory);
+    if (dirMask === undefined) {
+      dirMask = directory === '' ? 0 : maskOfWords(splitWords(directory));
+      directoryMasks.set(directory, dirMask);
+    }
+    const nameMask = maskOfWords(splitWords(file.slice(slash + 1).replace(/\.[^.]+$/, '')));
+    nameMasks[fileIndex] = nameMask;
+    dirMasks[fileIndex] = dirMask;
+    const any = nameMask | dirMask;
+    if (any !== 0) for (let index = 0; index < words.length; index += 1) if (any & (1 << index)) frequency[index] = (frequency[index] ?? 0) + 1;
+  });
+  // Inverse document frequency over paths, scaled to 0.2..1: "handler" in 1 of 8 paths counts less than "signup" in 1.
+  const weightList = words.map((_word, index) => Math.max(0.2, Math.log((files.length + 1) / ((frequency[index] ?? 0) + 1)) / Math.log(files.length + 2)));
+
+  const ranked = files.map((file, fileIndex): RankedFile => {
+    const basename = file.slice(file.lastIndexOf('/') + 1);
+    let depth = 0;
+    for (let index = file.indexOf('/'); index >= 0; index = file.indexOf('/', index + 1)) depth += 1;
+    let score = -depth * 0.25;
+    for (const mentioned of terms.paths) {
+      if (file === mentioned) score += 100;
+      else if (basename === mentioned || file.endsWith(`/${mentioned}`)) score += 40;
+    }
+    const nameMask = nameMasks[fileIndex] ?? 0;
+    const dirMask = dirMasks[fileIndex] ?? 0;
+    if ((nameMask | dirMask) !== 0) {
+      for (let index = 0; index < words.length; index += 1) {
+        const bit = 1 << index;
+        if (nameMask & bit) score += 10 * (weightList[index] ?? 1);
+        else if (dirMask & bit) score += 4 * (weightList[index] ?? 1);
+      }
+    }
+    if (ENTRY_FILES.test(basename)) score += depth === 0 ? 4 : 1;
+    const extension = extensionOf(file);
+    if (SOURCE_EXTENSIONS.has(extension)) score += 1;
+    if (BINARY_EXTENSIONS.has(extension)) score -= 10;
+    if (!mentionsTests && TEST_PATH.test(file)) score -= 1;
+    if (LOW_VALUE.test(file)) score -= 6;
+    return { path: file, score };
+  });
+  ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: ranked, weights: new Map(words.map((word, index) => [word, weightList[index] ?? 1])) };
 }

@@ -10,7 +10,7 @@ const SECRET_BASENAMES: readonly RegExp[] = [
   /\.tfstate\.backup$/i,
   /^id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/i,
   /^(credentials|\.credentials)(\.(json|ya?ml|xml|ini|txt))?$/i,
-  /credentials?[-_.][^/]*\.(json|ya?ml|ini)$/i,
+  /(^|[-_.])credentials?([-_.][^/]*)?\.(json|ya?ml|ini|xml|txt)$/i, // gcp-credentials.json, credentials.prod.yaml
   /^(client_secrets?|service[-_]?account[^/]*)\.json$/i,
   /^secrets?\.(json|ya?ml|toml|ini|env|txt)$/i,
   /^\.(netrc|npmrc|pypirc|git-credentials|htpasswd|pgpass|dockercfg|s3cfg|boto)$/i,

@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../errors/cancelled-error';
 import { extractSymbols, hasSymbolPatterns } from './extract-symbols';
-import { isBinaryPath, promptTerms, rankFiles, splitWords, type RankedFile } from './rank-files';
+import { isBinaryPath, promptTerms, rankFiles, splitWords, type RankedFile, type WordWeights } from './rank-files';
 import { isSecretPath } from './secret-files';
 import { CHARS_PER_TOKEN, estimateTokens, truncateToTokens } from './token-estimate';
 
@@ -94,7 +94,7 @@ function directoryLine(files: readonly string[], budgetChars: number): string {
   return line;
 }
 
-async function readCandidates(ranked: readonly RankedFile[], input: ContextSelectionInput, words: ReadonlySet<string>): Promise<Candidate[]> {
+async function readCandidates(ranked: readonly RankedFile[], input: ContextSelectionInput, weights: WordWeights): Promise<Candidate[]> {
   const limit = input.maxFilesToRead ?? DEFAULT_FILES_TO_READ;
   const chosen = ranked.filter((file) => hasSymbolPatterns(file.path) && !isBinaryPath(file.path)).slice(0, limit);
   const results: Candidate[] = [];
@@ -108,9 +108,11 @@ async function readCandidates(ranked: readonly RankedFile[], input: ContextSelec
       const content = await input.read(file.path).catch(() => null);
       if (content === null || content.length > MAX_READ_CHARS || content.includes('\0')) continue;
       const symbols = extractSymbols(file.path, content);
-      // Symbols that name prompt words lift a file above paths that only look relevant.
-      const symbolHits = symbols.filter((symbol) => splitWords(symbol).some((word) => words.has(word))).length;
-      results.push({ path: file.path, score: file.score + symbolHits * 4, symbols });
+      // Prompt words its symbols name (each counted once, weighted by rarity) lift a file above paths that only look relevant.
+      const symbolWords = new Set(symbols.flatMap((symbol) => splitWords(symbol)));
+      let bonus = 0;
+      for (const [word, weight] of weights) if (symbolWords.has(word)) bonus += 6 * weight;
+      results.push({ path: file.path, score: file.score + bonus, symbols });
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, chosen.length) }, () => worker()));
@@ -127,8 +129,8 @@ export async function selectContext(input: ContextSelectionInput): Promise<RepoM
   const files = input.files.filter((file) => !isSecretPath(file));
   const secretFilesWithheld = input.files.length - files.length;
   const terms = promptTerms(input.prompt);
-  const ranked = rankFiles(files, terms);
-  const candidates = await readCandidates(ranked, input, new Set(terms.words));
+  const { files: ranked, weights } = rankFiles(files, terms);
+  const candidates = await readCandidates(ranked, input, weights);
 
   const text = new BudgetedText(budgetTokens * CHARS_PER_TOKEN);
   const header = `Repository map: ${files.length} files${secretFilesWithheld > 0 ? ` (${secretFilesWithheld} credential file(s) withheld)` : ''}; sizes in tokens are estimated as characters/4.`;

@@ -128,7 +128,11 @@ interface Window {
   readonly similarity: number;
 }
 
-/** Scores windows at `start` of length L, L+1 (one extra file line) and L-1 (one missing line). */
+/**
+ * Scores windows at `start` of length L, L+1 (one extra file line) and L-1 (one missing line). A window's
+ * similarity is 2 * (sum of matched line similarities) / (lines in old_str + lines in the window), as in
+ * difflib's ratio, so an unmatched line costs the same on either side.
+ */
 function scoreWindows(file: readonly string[], old: readonly string[], start: number): Window[] {
   const L = old.length;
   const sim = (fileIndex: number, oldIndex: number): number => {
@@ -148,13 +152,13 @@ function scoreWindows(file: readonly string[], old: readonly string[], start: nu
     // The file has one extra line at position j of the window.
     let best = 0;
     for (let j = 1; j < L; j += 1) best = Math.max(best, diagonal(0, 0, j) + diagonal(1, j, L));
-    windows.push({ start, length: L + 1, similarity: best / (L + 1) });
+    windows.push({ start, length: L + 1, similarity: (2 * best) / (2 * L + 1) });
   }
   if (L >= 3 && start + L - 1 <= file.length) {
     // The file lacks old line j.
     let best = 0;
     for (let j = 1; j < L - 1; j += 1) best = Math.max(best, diagonal(0, 0, j) + diagonal(-1, j + 1, L));
-    windows.push({ start, length: L - 1, similarity: best / L });
+    windows.push({ start, length: L - 1, similarity: (2 * best) / (2 * L - 1) });
   }
   return windows;
 }

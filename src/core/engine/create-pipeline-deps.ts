@@ -1,10 +1,11 @@
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { OfflineAgent } from '../agent/offline/offline-agent';
+import { createAgentChain } from '../agent/create-agent-chain';
 import type { EngineConfig, SecretSource } from '../config/engine-config';
 import { OctokitGitHubApi } from '../github/octokit-github-api';
 import { nullLogger, type Logger } from '../logging/logger';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import { createChangeValidator } from '../checks/change-validator';
 import { createSandboxFactory } from '../sandbox/create-sandbox';
 import { GITHUB_DOT_COM } from '../repo/github-hosts';
 
@@ -28,8 +29,14 @@ export function createPipelineDeps(options: EngineHostOptions): PipelineDeps {
     tempRoot: options.tempRoot ?? path.join(tmpdir(), 'tiny-backspace'),
     allowLocalRepositories: options.allowLocalRepositories ?? false,
     ...(options.env ? { env: options.env } : {}),
-    createSandbox: createSandboxFactory({ e2bApiKey: () => options.secrets.e2bApiKey() }),
-    createAgent: () => new OfflineAgent(),
+    createSandbox: createSandboxFactory({
+      e2bApiKey: () => options.secrets.e2bApiKey(),
+      e2b: options.config.e2b,
+      logger,
+      hostPath: (options.env ?? process.env).PATH,
+    }),
+    validator: createChangeValidator(),
+    createAgent: (input) => createAgentChain(input),
     createGitHubApi: (server, token) =>
       new OctokitGitHubApi({
         apiUrl: server.apiUrl,

@@ -1,6 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { abortErrorSignal } from '../errors/cancelled-error';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import { redactSecrets } from '../security/redact';
 import type { GitHubApi, PullRequestDraft, PullRequestInfo, RepositoryInfo } from './github-api';
@@ -54,7 +55,7 @@ export class OctokitGitHubApi implements GitHubApi {
 
   async getRepository(owner: string, repo: string, signal: AbortSignal): Promise<RepositoryInfo> {
     try {
-      const { data } = await this.octokit.rest.repos.get({ owner, repo, request: { signal } });
+      const { data } = await this.octokit.rest.repos.get({ owner, repo, request: { signal: abortErrorSignal(signal) } });
       return {
         defaultBranch: data.default_branch,
         isPrivate: data.private,
@@ -76,7 +77,7 @@ export class OctokitGitHubApi implements GitHubApi {
         title: draft.title,
         body: draft.body,
         draft: draft.draft,
-        request: { signal },
+        request: { signal: abortErrorSignal(signal) },
       });
       return { number: data.number, url: data.html_url, created: true };
     } catch (error) {
@@ -99,7 +100,7 @@ export class OctokitGitHubApi implements GitHubApi {
       head: `${draft.owner}:${draft.head}`,
       base: draft.base,
       state: 'open',
-      request: { signal },
+      request: { signal: abortErrorSignal(signal) },
     });
     const pull = data[0];
     return pull ? { number: pull.number, url: pull.html_url, created: false } : undefined;

@@ -27,6 +27,14 @@ export function isLogFileOf(category: LogCategory, fileName: string): boolean {
   return rest !== undefined && /^\d{8}-\d{6}-\d{2,}\.log(\.gz)?$/.test(rest);
 }
 
+/** When a rotated file was rotated out (UTC, from its name); every line in it is older. Undefined for the live file. */
+export function rotatedAt(fileName: string): number | undefined {
+  const match = /\.(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-\d{2,}\.log(\.gz)?$/.exec(fileName);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+  return Date.UTC(year ?? 0, (month ?? 1) - 1, day, hour, minute, second);
+}
+
 /** rfs keeps its retention bookkeeping here; hidden so nobody mistakes it for a log. */
 export function rotationHistoryFileName(category: LogCategory): string {
   return `.${category}.rotation-history`;

@@ -130,8 +130,16 @@ async function runStep(context: RunContext, state: RunState, name: StepName, ste
     await step(context, state);
   } catch (error) {
     const duration = context.now() - started;
-    context.deps.logger.performance(`step.${name}`, duration, { outcome: 'failed' });
-    context.emit({ kind: 'step_finished', type: 'error', step: name, message: `Step ${name} failed after ${duration} ms`, duration_ms: duration, outcome: 'failed' });
+    const outcome = isAbortLike(error, context.signal) ? 'cancelled' : 'failed';
+    context.deps.logger.performance(`step.${name}`, duration, { outcome });
+    context.emit({
+      kind: 'step_finished',
+      type: outcome === 'cancelled' ? 'warning' : 'error',
+      step: name,
+      message: `Step ${name} ${outcome} after ${duration} ms`,
+      duration_ms: duration,
+      outcome,
+    });
     throw error;
   }
   const duration = context.now() - started;

@@ -1,4 +1,5 @@
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
+import { redactSecrets } from '../security/redact';
 import { GITHUB_DOT_COM, enterpriseServer, type GitHubHosts, type GitHubServer } from './github-hosts';
 import type { GitHubRepositoryTarget } from './repository-target';
 
@@ -14,8 +15,9 @@ function reject(input: string, why: string): never {
   });
 }
 
+/** Scrubs credentials first, so cutting the text short can never leave half a token behind. */
 function truncate(value: string): string {
-  const printable = value.replace(/[^\x20-\x7e]/g, '?');
+  const printable = redactSecrets(value).replace(/[^\x20-\x7e]/g, '?');
   return printable.length > 80 ? `${printable.slice(0, 77)}...` : printable;
 }
 

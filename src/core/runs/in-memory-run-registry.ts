@@ -1,5 +1,6 @@
 import { isTerminalEvent, type RunEvent, type TerminalEvent } from '../../protocol/run-events';
 import type { RunRequest } from '../../protocol/run-request';
+import { cancellation } from '../errors/cancelled-error';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import { runPipeline } from '../pipeline/run-pipeline';
@@ -63,7 +64,7 @@ export class InMemoryRunRegistry implements RunRegistry {
     }
     const controller = new AbortController();
     const outer = options.signal;
-    const onOuterAbort = () => controller.abort(outer?.reason ?? 'The client went away.');
+    const onOuterAbort = () => controller.abort(cancellation(typeof outer?.reason === 'string' ? outer.reason : 'The client went away.'));
     if (outer?.aborted) onOuterAbort();
     else outer?.addEventListener('abort', onOuterAbort, { once: true });
 
@@ -126,13 +127,13 @@ export class InMemoryRunRegistry implements RunRegistry {
   cancel(requestId: string, reason = 'Cancelled by the user.'): boolean {
     const run = this.runs.get(requestId);
     if (!run || run.terminal) return false;
-    run.controller.abort(reason);
+    run.controller.abort(cancellation(reason));
     return true;
   }
 
   async cancelAll(reason = 'The host is shutting down.'): Promise<void> {
     const active = [...this.runs.values()].filter((run) => !run.terminal);
-    for (const run of active) run.controller.abort(reason);
+    for (const run of active) run.controller.abort(cancellation(reason));
     await Promise.allSettled(active.map((run) => run.done));
   }
 

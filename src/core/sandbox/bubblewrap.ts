@@ -20,6 +20,9 @@ export const BUBBLEWRAP_ISOLATION: IsolationInfo = {
     'Local sandbox isolated with bubblewrap: no network, your files read-only and home directories hidden, only the clone writable, no capabilities, a clean environment and a time limit.',
 };
 
+/** Hidden behind an empty tmpfs: temp dirs, homes, and /run (a read-only bind does not stop connect() on docker.sock). */
+export const DEFAULT_HIDDEN_PATHS: readonly string[] = ['/tmp', '/var/tmp', '/run', '/root', '/home'];
+
 export interface BubblewrapTools {
   readonly bwrap: string;
   /** `prlimit` caps file sizes; without it the other limits still hold. */
@@ -28,19 +31,20 @@ export interface BubblewrapTools {
 
 export interface BubblewrapWrapperOptions extends BubblewrapTools {
   readonly maxFileBytes?: number;
-  /** Directories to hide besides the fixed set (e.g. an unusual $HOME); computed by the probe. */
+  /** Directories to hide (those of DEFAULT_HIDDEN_PATHS that exist here, plus an unusual $HOME); computed by the probe. */
   readonly hiddenPaths?: readonly string[];
 }
 
 /**
- * The verified flag set from ../shared/notes/stand-ins.md, plus hiding /run (a read-only bind does not
- * stop connect() on a unix socket such as docker.sock) and the run directory that holds the trusted git dir.
+ * The verified flag set from ../shared/notes/stand-ins.md, plus hiding /run (see DEFAULT_HIDDEN_PATHS) and
+ * the run directory that holds the trusted git dir.
  * `--cap-drop ALL` matters most when we run as root: without it a sandboxed command could remount / rw.
  * The environment is not passed as --setenv (argv is visible in `ps`): bwrap hands its own, already clean,
  * environment to the command.
  */
-export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPaths: readonly string[] = []): string[] {
-  const hide = new Set(['/tmp', '/var/tmp', '/run', '/root', '/home', ...hiddenPaths]);
+export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPaths: readonly string[] = DEFAULT_HIDDEN_PATHS): string[] {
+  // /home is always a fresh tmpfs: the clone's mount point lives in it.
+  const hide = new Set(['/home', ...hiddenPaths]);
   const runDir = path.dirname(path.resolve(hostWorkdir));
   // The clone's parent is this run's private directory (it also holds the git dir); hide it unless it is a top-level system directory.
   if (runDir.split('/').filter(Boolean).length >= 2) hide.add(runDir);
@@ -96,14 +100,26 @@ async function findExecutable(name: string, searchPath: string | undefined): Pro
   return undefined;
 }
 
-export type BubblewrapProbe = { readonly available: true; readonly wrapper: CommandWrapper } | { readonly available: false; readonly reason: string };
+export type BubblewrapProbe =
+  | { readonly available: true; readonly wrapper: CommandWrapper; readonly tools: BubblewrapTools }
+  | { readonly available: false; readonly reason: string };
 
-/** An unusual home directory (not under /home or /root) is hidden too. */
-async function extraHiddenPaths(): Promise<string[]> {
+async function isRealDirectory(candidate: string): Promise<boolean> {
+  const stat = await lstat(candidate).catch(() => undefined);
+  return stat?.isDirectory() ?? false;
+}
+
+/**
+ * The default hidden paths that exist here as real directories (bwrap cannot mount over a missing one on a
+ * read-only root, and /var/run is usually a link into /run), plus an unusual home directory.
+ */
+async function hiddenPathsHere(): Promise<string[]> {
+  const hidden: string[] = [];
+  for (const candidate of [...DEFAULT_HIDDEN_PATHS, '/var/run']) if (await isRealDirectory(candidate)) hidden.push(candidate);
   const home = homedir();
-  if (!home || home === '/' || home.startsWith('/home/') || home === '/home' || home === '/root') return [];
-  const stat = await lstat(home).catch(() => undefined);
-  return stat?.isDirectory() ? [home] : [];
+  const usual = !home || home === '/' || home === '/home' || home.startsWith('/home/') || home === '/root';
+  if (!usual && (await isRealDirectory(home))) hidden.push(home);
+  return hidden;
 }
 
 /**
@@ -115,7 +131,7 @@ export async function probeBubblewrap(env: NodeJS.ProcessEnv = process.env): Pro
   const bwrap = await findExecutable('bwrap', env.PATH);
   if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap' };
   const prlimit = await findExecutable('prlimit', env.PATH);
-  const hiddenPaths = await extraHiddenPaths();
+  const hiddenPaths = await hiddenPathsHere();
   const wrapper = createBubblewrapWrapper({ bwrap, ...(prlimit ? { prlimit } : {}), hiddenPaths });
   const probeRoot = await mkdtemp(path.join(tmpdir(), 'tiny-backspace-bwrap-probe-'));
   try {
@@ -123,7 +139,7 @@ export async function probeBubblewrap(env: NodeJS.ProcessEnv = process.env): Pro
     await mkdir(workdir);
     const wrapped = wrapper.wrap(['/bin/sh', '-c', 'echo sandbox-ok'], { workdir, cwd: workdir, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 10_000 });
     const result = await runProcess(wrapped.argv, { cwd: wrapped.cwd, env: wrapped.env, timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
-    if (result.exitCode === 0 && result.stdout.trim() === 'sandbox-ok') return { available: true, wrapper };
+    if (result.exitCode === 0 && result.stdout.trim() === 'sandbox-ok') return { available: true, wrapper, tools: { bwrap, ...(prlimit ? { prlimit } : {}) } };
     const why = (result.stderr.trim().split('\n')[0] ?? '').slice(0, 200) || `exit code ${result.exitCode}`;
     return { available: false, reason: `bubblewrap is installed but cannot create a sandbox here (${why}); user namespaces may be disabled` };
   } catch (error) {

@@ -1,19 +1,104 @@
+import * as path from 'node:path';
+import type { SandboxMode } from '../../protocol/run-request';
+import type { EngineConfig } from '../config/engine-config';
+import { CancelledError, abortReason, isAbortLike } from '../errors/cancelled-error';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
-import { LocalSandbox } from './local-sandbox';
-import type { Sandbox, SandboxCreateOptions, SandboxFactory } from './sandbox';
+import { nullLogger, type Logger } from '../logging/logger';
+import { probeBubblewrap, type BubblewrapProbe } from './bubblewrap';
+import { createE2bSdkSandbox, type E2bConnection, type E2bSandboxLike } from './e2b-client';
+import { E2bSandbox } from './e2b-sandbox';
+import { DEFAULT_SANDBOX_PATH, LocalSandbox, NO_ISOLATION, plainWrapper, type CommandWrapper } from './local-sandbox';
+import type { IsolationInfo, Sandbox, SandboxCreateOptions, SandboxFactory } from './sandbox';
+
+export const DEFAULT_E2B_LIFETIME_MS = 10 * 60_000;
 
 export interface SandboxFactoryOptions {
   readonly e2bApiKey?: () => Promise<string | undefined>;
+  readonly e2b?: EngineConfig['e2b'];
+  readonly logger?: Logger;
+  /** Tests may swap the SDK call; production uses the real `@e2b/code-interpreter`. */
+  readonly createE2bClient?: (connection: E2bConnection) => Promise<E2bSandboxLike>;
+  /** Tests may force an answer; production probes bubblewrap once per factory. */
+  readonly probeLocalIsolation?: () => Promise<BubblewrapProbe>;
+  /** The host's PATH, so local commands find tools installed outside the system directories. */
+  readonly hostPath?: string;
 }
 
-/** `auto` means E2B when a key is set, else local. */
-export function createSandboxFactory(_options: SandboxFactoryOptions = {}): SandboxFactory {
-  return async (options: SandboxCreateOptions): Promise<Sandbox> => {
-    if (options.mode === 'e2b') {
-      throw new TinyBackspaceError('sandbox_failed', 'The E2B sandbox is not available in this build.', {
-        remedy: 'Use the local sandbox (tinyBackspace.sandbox = local, or --sandbox local).',
-      });
-    }
-    return new LocalSandbox(options.hostWorkdir);
+/** Absolute entries of the host PATH, then the system defaults; a relative entry would resolve inside the clone. */
+export function sandboxSearchPath(hostPath: string | undefined): string {
+  const defaults = process.platform === 'win32' ? [] : DEFAULT_SANDBOX_PATH.split(':');
+  const entries = [...(hostPath ?? '').split(path.delimiter), ...defaults].filter((entry) => entry !== '' && path.isAbsolute(entry));
+  return [...new Set(entries)].join(path.delimiter);
+}
+
+/** `auto` means E2B when a key is set, else local. An explicit `e2b` without a key is an error, not a silent downgrade. */
+export async function resolveSandboxMode(mode: SandboxMode, e2bApiKey: string | undefined): Promise<'e2b' | 'local'> {
+  if (mode === 'local') return 'local';
+  if (e2bApiKey) return 'e2b';
+  if (mode === 'auto') return 'local';
+  throw new TinyBackspaceError('sandbox_failed', 'The E2B sandbox was requested, but no E2B API key is set.', {
+    remedy: 'Set E2B_API_KEY (CLI/server) or store the E2B key in VS Code, or choose the local sandbox (--sandbox local).',
+  });
+}
+
+/** What the local sandbox offers on this machine, in words for the stream and the health view. */
+export function localIsolationFor(probe: BubblewrapProbe): { wrapper: CommandWrapper; isolation: IsolationInfo } {
+  if (probe.available) return { wrapper: probe.wrapper, isolation: probe.wrapper.isolation };
+  const isolation: IsolationInfo = { ...NO_ISOLATION, summary: `${NO_ISOLATION.summary} (Why: ${probe.reason}.)` };
+  return { wrapper: { ...plainWrapper, isolation }, isolation };
+}
+
+/** For the health view and `tiny-backspace health`: what a local run gets on this machine, in words. */
+export async function describeLocalIsolation(probe: () => Promise<BubblewrapProbe> = () => probeBubblewrap()): Promise<IsolationInfo> {
+  return localIsolationFor(await probe()).isolation;
+}
+
+export function createSandboxFactory(options: SandboxFactoryOptions = {}): SandboxFactory {
+  const logger = options.logger ?? nullLogger;
+  let probe: Promise<BubblewrapProbe> | undefined;
+  // Probed once per host: the answer does not change while the process runs.
+  const localIsolation = (): Promise<BubblewrapProbe> => {
+    probe ??= (options.probeLocalIsolation ?? (() => probeBubblewrap()))();
+    return probe;
   };
+
+  return async (create: SandboxCreateOptions): Promise<Sandbox> => {
+    const apiKey = create.mode === 'local' ? undefined : await options.e2bApiKey?.();
+    const mode = await resolveSandboxMode(create.mode, apiKey);
+    if (mode === 'local' || !apiKey) {
+      const { wrapper } = localIsolationFor(await localIsolation());
+      return new LocalSandbox(create.hostWorkdir, wrapper, { searchPath: sandboxSearchPath(options.hostPath) });
+    }
+    return createE2bSandbox(apiKey, create, options, logger);
+  };
+}
+
+async function createE2bSandbox(apiKey: string, create: SandboxCreateOptions, options: SandboxFactoryOptions, logger: Logger): Promise<Sandbox> {
+  const e2b = options.e2b ?? {};
+  const lifetimeMs = e2b.timeoutMs ?? DEFAULT_E2B_LIFETIME_MS;
+  const started = Date.now();
+  create.log(`Creating an E2B sandbox${e2b.template ? ` from template ${e2b.template}` : ''}`);
+  let client: E2bSandboxLike;
+  try {
+    client = await (options.createE2bClient ?? createE2bSdkSandbox)({
+      apiKey,
+      ...(e2b.apiUrl ? { apiUrl: e2b.apiUrl } : {}),
+      ...(e2b.sandboxUrl ? { sandboxUrl: e2b.sandboxUrl } : {}),
+      ...(e2b.template ? { template: e2b.template } : {}),
+      timeoutMs: lifetimeMs,
+      signal: create.signal,
+    });
+  } catch (error) {
+    if (create.signal.aborted || isAbortLike(error)) throw new CancelledError(create.signal.aborted ? abortReason(create.signal) : undefined);
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 300);
+    const auth = error instanceof Error && error.name === 'AuthenticationError';
+    throw new TinyBackspaceError('sandbox_failed', `Could not create an E2B sandbox: ${message}`, {
+      remedy: auth ? 'Check the E2B API key (E2B_API_KEY, or the key stored in VS Code).' : 'Check your network and E2B status, or use the local sandbox (--sandbox local).',
+      cause: error,
+    });
+  }
+  // The run's signal: cancelling kills the sandbox at once, even while a step is still waiting on it.
+  const sandbox = new E2bSandbox(client, { lifetimeMs, log: create.log, logger, signal: create.signal });
+  create.log(`E2B sandbox ${sandbox.id} ready in ${Date.now() - started} ms`);
+  return sandbox;
 }

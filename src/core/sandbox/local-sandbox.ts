@@ -23,10 +23,15 @@ export const NO_ISOLATION: IsolationInfo = {
     'Local sandbox without isolation: commands run as you, in a temporary directory, with a time limit and an environment that holds no tokens, but they can reach the network and your files.',
 };
 
-/** The environment every sandboxed command starts from: nothing inherited, so no token or key leaks in. */
-export function cleanSandboxEnv(home: string): Record<string, string> {
+export const DEFAULT_SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * The environment every sandboxed command starts from: nothing inherited, so no token or key leaks in.
+ * `searchPath` may carry the host's PATH (not a secret) so tools installed elsewhere (Homebrew, nvm) are found.
+ */
+export function cleanSandboxEnv(home: string, searchPath: string = DEFAULT_SANDBOX_PATH): Record<string, string> {
   return {
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    PATH: searchPath,
     HOME: home,
     LANG: 'C.UTF-8',
     CI: 'true',
@@ -50,6 +55,7 @@ export class LocalSandbox implements Sandbox {
   constructor(
     readonly workdir: string,
     private readonly wrapper: CommandWrapper = plainWrapper,
+    private readonly options: { readonly searchPath?: string } = {},
   ) {}
 
   get isolation(): IsolationInfo {
@@ -64,7 +70,7 @@ export class LocalSandbox implements Sandbox {
 
   async exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult> {
     const cwd = options.cwd === undefined ? this.workdir : path.join(this.workdir, normalizeRepoPath(options.cwd));
-    const env = { ...cleanSandboxEnv(this.workdir), ...options.env };
+    const env = { ...cleanSandboxEnv(this.workdir, this.options.searchPath), ...options.env };
     const wrapped = this.wrapper.wrap(argv, { workdir: this.workdir, cwd, env, timeoutMs: options.timeoutMs });
     return runProcess(wrapped.argv, {
       cwd: wrapped.cwd,

@@ -10,7 +10,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /e2b_[A-Za-z0-9]{16,}/g,
   /(authorization\s*[:=]\s*)(basic|bearer|token)\s+[A-Za-z0-9+/=._~-]+/gi,
   /(x-api-key\s*[:=]\s*)[^\s,;]+/gi,
-  /(https?:\/\/)[^\s/@:]+:[^\s/@]+@/gi,
+  /(https?:\/\/)[^\s/@:]+:[^\s/@]+(?=@)/gi,
 ];
 
 export const REDACTED = '[REDACTED]';

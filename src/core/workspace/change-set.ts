@@ -59,6 +59,17 @@ export class ChangeSet {
     return this.list().length;
   }
 
+  /** The staged edits as they are now, so an AI provider that fails mid-run can be undone (see `restore`). */
+  snapshot(): ReadonlyMap<string, FileChange> {
+    return new Map(this.changes);
+  }
+
+  /** Puts back a snapshot: every edit staged since is discarded before the next provider starts. */
+  restore(snapshot: ReadonlyMap<string, FileChange>): void {
+    this.changes.clear();
+    for (const [key, change] of snapshot) this.changes.set(key, change);
+  }
+
   private async baseOf(normalized: string): Promise<string | null> {
     const staged = this.changes.get(normalized);
     return staged ? staged.before : this.readBase(normalized);

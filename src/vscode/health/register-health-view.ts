@@ -1,7 +1,46 @@
 import * as vscode from 'vscode';
+import { OTEL_SETUP_HINT, RunSpanRecorder, otlpEndpointConfigured, tracerProviderRegistered } from '../../core/observability/otel-run-spans';
+import { attachTraceRecorder } from '../../core/observability/trace-recorder';
 import type { ExtensionServices } from '../extension-services';
+import { HEALTH_VIEW_ID, HealthViewProvider } from './health-view-provider';
 
-// PLACEHOLDER owned by the observability work (issue 6): the health webview view and Show Health.
-export function registerHealthView(_services: ExtensionServices): vscode.Disposable {
-  return vscode.Disposable.from();
+/**
+ * The health view (`tinyBackspace.health`), the Show Health command, and the trace recorder of this
+ * host's registry: every run's events go to `<logUri>/traces/<request_id>.jsonl`, next to the logs the
+ * extension's logger writes there, which is what the view's report is computed from. OpenTelemetry spans
+ * too, when the extension host's environment names an OTLP endpoint and an SDK is registered.
+ */
+export function registerHealthView(services: ExtensionServices): vscode.Disposable {
+  const logDir = services.context.logUri.fsPath;
+  const traces = attachTraceRecorder(services.registry, logDir, {
+    onError: (error) => services.logger.warn('A run trace could not be written', { reason: error.message }),
+  });
+  const provider = new HealthViewProvider({
+    extensionUri: services.context.extensionUri,
+    registry: services.registry,
+    logger: services.logger,
+    logDir,
+    flushTraces: () => traces.recorder.flush(),
+  });
+  const subscription = services.registry.subscribe((event) => provider.onRunEvent(event));
+  let spans: { dispose(): void } | undefined;
+  if (otlpEndpointConfigured(process.env)) {
+    if (tracerProviderRegistered()) {
+      const recorder = new RunSpanRecorder();
+      spans = services.registry.subscribe((event) => recorder.record(event));
+    } else {
+      services.logger.warn(OTEL_SETUP_HINT);
+    }
+  }
+  const registrations = vscode.Disposable.from(
+    vscode.window.registerWebviewViewProvider(HEALTH_VIEW_ID, provider),
+    vscode.commands.registerCommand('tinyBackspace.showHealth', () => provider.reveal()),
+  );
+  return new vscode.Disposable(() => {
+    subscription.dispose();
+    spans?.dispose();
+    registrations.dispose();
+    provider.dispose();
+    void traces.dispose();
+  });
 }

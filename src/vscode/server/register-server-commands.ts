@@ -1,7 +1,85 @@
 import * as vscode from 'vscode';
+import { isTinyBackspaceError } from '../../core/errors/tiny-backspace-error';
+import { startLocalServer } from '../../core/server/local-server';
+import { CONTEXT_KEYS, setContextKey } from '../context-keys';
 import type { ExtensionServices } from '../extension-services';
+import { LocalServerSession } from './local-server-session';
+import { showServerActions } from './server-actions';
+import { SERVER_ACTIONS_COMMAND, ServerStatusBar } from './server-status-bar';
+import { getOrCreateServerToken } from './server-token';
 
-// PLACEHOLDER owned by the server work (issue 5): Start/Stop Local Server commands and the status-bar item.
-export function registerServerCommands(_services: ExtensionServices): vscode.Disposable {
-  return vscode.Disposable.from();
+function describeStartFailure(error: unknown, port: number): string {
+  if (isTinyBackspaceError(error)) return error.remedy ? `${error.message} ${error.remedy}` : error.message;
+  if ((error as { code?: unknown }).code === 'EADDRINUSE') return `Port ${port} is already in use. Change tinyBackspace.server.port, or set it to 0 for any free port.`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Start/Stop Local Server, the status-bar item and its actions. Disposing stops the server. */
+export function registerServerCommands(services: ExtensionServices): vscode.Disposable {
+  const statusBar = new ServerStatusBar();
+  const token = () => getOrCreateServerToken(services.context.secrets);
+  const version = String((services.context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+
+  const session = new LocalServerSession({
+    start: async () => {
+      const settings = vscode.workspace.getConfiguration('tinyBackspace.server');
+      return startLocalServer({
+        registry: services.registry,
+        token: await token(),
+        port: settings.get<number>('port', 0),
+        allowedOrigins: settings.get<string[]>('allowedOrigins', []),
+        logger: services.logger,
+        // Fresh settings, secrets and auth per run, like a run started from the palette.
+        runDeps: () => services.pipelineDeps(),
+        version,
+      });
+    },
+    onChange: (server) => {
+      statusBar.show(server);
+      void setContextKey(CONTEXT_KEYS.serverRunning, server !== undefined);
+    },
+  });
+
+  const stop = async () => {
+    await session.stop('The local server was stopped from VS Code.');
+    void vscode.window.setStatusBarMessage('Tiny Backspace: local server stopped.', 3000);
+  };
+
+  const start = async () => {
+    try {
+      const server = await session.start();
+      // Not awaited: the command is done once the server listens, whether or not the toast is answered.
+      void vscode.window.showInformationMessage(`Tiny Backspace local server is listening on ${server.url}.`, 'Copy URL', 'Copy Token', 'Open API Docs').then(async (choice) => {
+        if (choice === 'Copy URL') await vscode.env.clipboard.writeText(server.url);
+        else if (choice === 'Copy Token') await vscode.env.clipboard.writeText(await token());
+        else if (choice === 'Open API Docs') await vscode.env.openExternal(vscode.Uri.parse(`${server.url}/docs`));
+      });
+    } catch (error) {
+      const port = vscode.workspace.getConfiguration('tinyBackspace.server').get<number>('port', 0);
+      services.logger.error('local server failed to start', error);
+      void vscode.window.showErrorMessage(`Tiny Backspace could not start the local server: ${describeStartFailure(error, port)}`);
+    }
+  };
+
+  return vscode.Disposable.from(
+    statusBar,
+    vscode.commands.registerCommand('tinyBackspace.startServer', start),
+    vscode.commands.registerCommand('tinyBackspace.stopServer', stop),
+    vscode.commands.registerCommand(SERVER_ACTIONS_COMMAND, async () => {
+      const server = session.current;
+      if (server) await showServerActions(server, { token, stop });
+      else await start();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!session.current || !event.affectsConfiguration('tinyBackspace.server')) return;
+      void vscode.window.showInformationMessage('Restart the Tiny Backspace local server to apply the new settings?', 'Restart').then(async (choice) => {
+        if (choice !== 'Restart') return;
+        await session.stop('The local server restarted with new settings.');
+        await start();
+      });
+    }),
+    new vscode.Disposable(() => {
+      void session.stop('VS Code is shutting down.');
+    }),
+  );
 }

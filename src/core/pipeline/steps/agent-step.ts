@@ -1,22 +1,30 @@
+import type { AgentResult } from '../../agent/agent';
 import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import type { RunContext } from '../run-context';
+import { runConfig } from '../run-config';
 import type { RunState } from '../run-state';
 import { requireState } from './require-state';
 
-/** Step 5: the agent stages its edits in the workspace's change set. */
-export async function agentStep(context: RunContext, state: RunState): Promise<void> {
-  const workspace = requireState(state.workspace, 'workspace');
-  const agent = context.deps.createAgent({ config: context.deps.config, secrets: state.secrets, logger: context.deps.logger });
-  const result = await agent.run({
-    prompt: context.request.prompt,
-    workspace,
+/** Runs a fresh agent (with a fresh budget) over the run's workspace; the repair loop reuses it with feedback. */
+export async function runAgent(context: RunContext, state: RunState, prompt: string): Promise<AgentResult> {
+  const config = runConfig(context.deps.config, context.options);
+  const agent = context.deps.createAgent({ config, secrets: state.secrets, logger: context.deps.logger });
+  return agent.run({
+    prompt,
+    workspace: requireState(state.workspace, 'workspace'),
     summary: requireState(state.summary, 'summary'),
     sandbox: requireState(state.sandbox, 'sandbox'),
-    config: context.deps.config,
+    config,
     signal: context.signal,
     logger: context.deps.logger,
     emit: (event) => context.emit(event),
   });
+}
+
+/** Step 5: the agent stages its edits in the workspace's change set. */
+export async function agentStep(context: RunContext, state: RunState): Promise<void> {
+  const workspace = requireState(state.workspace, 'workspace');
+  const result = await runAgent(context, state, context.request.prompt);
   state.agentResult = result;
   if (workspace.changes.size === 0) {
     throw new TinyBackspaceError('no_changes', `The agent (${result.agent}) finished without changing any file, so there is nothing to propose.`, {

@@ -1,9 +1,14 @@
-import type { ChangedFile, CheckResult } from '../../../protocol/run-events';
+import type { ChangedFile, CheckResult, RunEventDraft } from '../../../protocol/run-events';
+import { OFFLINE_AGENT_NAME } from '../../agent/offline/offline-agent';
+import { repairAttemptsFrom } from '../../checks/regression-feedback';
+import { repairRegressions } from '../../checks/repair-loop';
 import { treeFromChanges } from '../../git/commit-from-changes';
 import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import { changeStatus } from '../../workspace/change-set';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
+import { runAgent } from './agent-step';
+import { applyChangeSet } from './apply-step';
 import { requireState } from './require-state';
 
 function parseNumstat(output: string): Map<string, { additions: number; deletions: number }> {
@@ -20,12 +25,17 @@ export function regressions(checks: readonly CheckResult[]): CheckResult[] {
   return checks.filter((check) => check.after === 'failed' && check.before !== 'failed');
 }
 
-/** Step 7: the change as a git tree, its diff, and the repository's own checks before and after. */
-export async function validateChangesStep(context: RunContext, state: RunState): Promise<void> {
+/** The change as a git tree, with per-file line counts and the patch. */
+async function describeChange(context: RunContext, state: RunState): Promise<void> {
   const git = requireState(state.git, 'git');
   const gitDir = requireState(state.gitDir, 'gitDir');
   const baseSha = requireState(state.baseSha, 'baseSha');
   const changes = requireState(state.workspace, 'workspace').changes.list();
+  if (changes.length === 0) {
+    throw new TinyBackspaceError('no_changes', 'After the repair attempts no change is left to propose.', {
+      remedy: 'Rephrase the prompt; the agent undid its own change while fixing the checks.',
+    });
+  }
   state.treeSha = await treeFromChanges(git, gitDir, requireState(state.runDir, 'runDir'), baseSha, changes, context.signal);
   const diffArgs = ['--git-dir', gitDir, 'diff', '--no-ext-diff', '--no-textconv', '--no-color'];
   const numstat = parseNumstat(await git.output([...diffArgs, '--numstat', '-z', baseSha, state.treeSha], { signal: context.signal }));
@@ -37,14 +47,50 @@ export async function validateChangesStep(context: RunContext, state: RunState):
   const added = state.changedFiles.reduce((sum, file) => sum + file.additions, 0);
   const removed = state.changedFiles.reduce((sum, file) => sum + file.deletions, 0);
   context.emit({ kind: 'step_progress', type: 'info', step: 'validate_changes', message: `${changes.length} file(s) changed, +${added} -${removed}` });
+}
 
+function fingerprint(state: RunState): string {
+  return JSON.stringify(requireState(state.workspace, 'workspace').changes.list().map((change) => [change.path, change.after]));
+}
+
+/** Hands a regression back to the agent: a fresh agent run over the same workspace, then re-applied. */
+async function repairWith(context: RunContext, state: RunState, feedback: string): Promise<boolean> {
+  const before = fingerprint(state);
+  const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`);
+  const previous = state.agentResult;
+  state.agentResult = { ...result, summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
+  if (fingerprint(state) === before) return false;
+  await applyChangeSet(context, state, 'validate_changes');
+  return true;
+}
+
+/** Step 7: the change as a git tree, its diff, and the repository's own checks before and after. */
+export async function validateChangesStep(context: RunContext, state: RunState): Promise<void> {
+  await describeChange(context, state);
   const validator = context.deps.validator;
   if (!validator || !state.sandbox || !state.target || !state.summary) return;
   const baseline = state.baseline ? await state.baseline.catch(() => [] as CheckResult[]) : [];
-  const checks = await validator.afterChange(
-    { sandbox: state.sandbox, summary: state.summary, target: state.target, config: context.deps.config, signal: context.signal, emit: (event) => context.emit(event) },
-    baseline,
-  );
+  const checkContext = {
+    sandbox: state.sandbox,
+    summary: state.summary,
+    target: state.target,
+    config: context.deps.config,
+    signal: context.signal,
+    emit: (event: RunEventDraft) => context.emit(event),
+  };
+  const firstChecks = await validator.afterChange(checkContext, baseline);
+  // The offline agent only follows instructions; it has nothing to offer when a check breaks.
+  const canRepair = state.agentResult !== undefined && state.agentResult.agent !== OFFLINE_AGENT_NAME;
+  const repaired = await repairRegressions({
+    checks: firstChecks,
+    attempts: canRepair ? repairAttemptsFrom(context.deps.config) : 0,
+    signal: context.signal,
+    emit: (event) => context.emit(event),
+    repair: (feedback) => repairWith(context, state, feedback),
+    recheck: () => validator.afterChange(checkContext, baseline),
+  });
+  if (repaired.attemptsUsed > 0) await describeChange(context, state);
+  const checks = repaired.checks;
   state.checks = checks;
   if (checks.length > 0) {
     context.emit({ kind: 'checks', type: regressions(checks).length > 0 ? 'warning' : 'success', step: 'validate_changes', message: describeChecks(checks), checks: [...checks] });

@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { abortReason } from '../../core/errors/cancelled-error';
+import type { Logger, LogFields } from '../../core/logging/logger';
+import type { PipelineDeps } from '../../core/pipeline/pipeline-deps';
+import { InMemoryRunRegistry } from '../../core/runs/in-memory-run-registry';
+import type { RunRegistry } from '../../core/runs/run-registry';
+import { assertUsableToken, generateServerToken } from '../../core/server/bearer-token';
+import { isTinyBackspaceError } from '../../core/errors/tiny-backspace-error';
+import { startLocalServer, type LocalServer } from '../../core/server/local-server';
+import type { Output } from '../render/renderer';
+import { UsageError } from '../usage-error';
+import { EXIT_FAILED, EXIT_USAGE } from './run-command';
+
+export const SERVE_USAGE = `Usage: tiny-backspace serve [--port N] [--allow-origin URL]... [options]
+
+Starts the local Server-Sent Events server on 127.0.0.1; POST /code streams a run. Ctrl-C (or SIGTERM)
+cancels the runs in progress and stops it.
+
+Options:
+  --port <n>            Port on 127.0.0.1 (default 0: any free port)
+  --allow-origin <url>  A browser origin allowed to call the server, e.g. http://localhost:5173 (repeatable)
+  --token-file <path>   Where a generated token is written, mode 0600 (default ~/.tiny-backspace/server-token)
+  --max-runs <n>        Runs in progress at once; more get 429 (default 4)
+  --verbose             Log every request to stderr
+
+Environment:
+  TINY_BACKSPACE_SERVER_TOKEN            Use this token (32+ characters) instead of generating one
+  TINY_BACKSPACE_SERVER_ALLOWED_ORIGINS  Comma-separated origins, added to --allow-origin
+  GITHUB_TOKEN / GITHUB_PAT, TINY_BACKSPACE_GITHUB_URL, ...  as for "run"`;
+
+export interface ServeCommandIo {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** Aborting it (Ctrl-C, SIGTERM) stops the server. */
+  readonly signal: AbortSignal;
+  readonly env: NodeJS.ProcessEnv;
+  /** Builds the engine for a network-facing host (no local repositories). */
+  readonly createDeps: (logger: Logger) => PipelineDeps;
+  /** The host's logger (e.g. the observability file logger); default: human lines on stderr. */
+  readonly logger?: Logger;
+  /** Called once with the server's registry, e.g. to record run traces; disposed on stop. */
+  readonly attachRegistry?: (registry: RunRegistry) => { dispose(): void };
+  /** The `GET /health` report; default: the server's basic one. */
+  readonly healthReport?: (registry: RunRegistry) => Promise<unknown>;
+}
+
+function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'token-file': { type: 'string' },
+      'max-runs': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0 to 65535 (got "${values.port}").`, SERVE_USAGE);
+  const maxRuns = values['max-runs'] === undefined ? 4 : Number(values['max-runs']);
+  if (!Number.isInteger(maxRuns) || maxRuns < 1) throw new UsageError(`--max-runs must be a whole number of at least 1 (got "${values['max-runs']}").`, SERVE_USAGE);
+  const fromEnv = (env.TINY_BACKSPACE_SERVER_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  return {
+    port,
+    maxRuns,
+    allowedOrigins: [...(values['allow-origin'] ?? []), ...fromEnv],
+    tokenFile: path.resolve(values['token-file'] ?? path.join(homedir(), '.tiny-backspace', 'server-token')),
+    verbose: values.verbose ?? false,
+  };
+}
+
+/**
+ * Writes the token readable by the owner only. A fresh file renamed into place: `writeFile`'s mode does
+ * not apply to a file that already exists, and a reader never sees a half-written token.
+ */
+async function writeTokenFile(file: string, token: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Another server may have replaced the file since; its token is not ours to delete. */
+async function removeTokenFileIfOurs(file: string, token: string): Promise<void> {
+  const content = await readFile(file, 'utf8').catch(() => undefined);
+  if (content?.trim() === token) await rm(file, { force: true });
+}
+
+/** Human lines on stderr; fields are engine-made and already redacted. Requests only with --verbose. */
+function stderrLogger(stderr: Output, verbose: boolean): Logger {
+  const line = (level: string, message: string, fields?: LogFields) =>
+    stderr.write(`[${level}] ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}\n`);
+  return {
+    debug: (message, fields) => {
+      if (verbose) line('debug', message, fields);
+    },
+    info: (message, fields) => {
+      if (verbose) line('info', message, fields);
+    },
+    warn: (message, fields) => line('warn', message, fields),
+    error: (message, error, fields) => line('error', `${message}${error instanceof Error ? `: ${error.message}` : ''}`, fields),
+    performance: () => {},
+    thinking: () => {},
+  };
+}
+
+function startupProblem(error: unknown, port: number): string {
+  if (isTinyBackspaceError(error)) return error.remedy ? `${error.message}\n${error.remedy}` : error.message;
+  if ((error as { code?: unknown }).code === 'EADDRINUSE') return `Port ${port} on 127.0.0.1 is already in use.\nPick another with --port, or --port 0 for any free port.`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** `tiny-backspace serve`: runs until the signal aborts, then ends every run and frees the port. */
+export async function serveCommand(argv: readonly string[], io: ServeCommandIo): Promise<number> {
+  const args = parseServeArgs(argv, io.env);
+  const logger = io.logger ?? stderrLogger(io.stderr, args.verbose);
+  const envToken = io.env.TINY_BACKSPACE_SERVER_TOKEN?.trim();
+  const token = envToken || generateServerToken();
+  const registry = new InMemoryRunRegistry(io.createDeps(logger), { maxConcurrentRuns: args.maxRuns });
+  // Attached before the port opens, so no run can start unrecorded.
+  const attached = io.attachRegistry?.(registry);
+  let server: LocalServer;
+  try {
+    assertUsableToken(token);
+    server = await startLocalServer({
+      registry,
+      token,
+      port: args.port,
+      allowedOrigins: args.allowedOrigins,
+      logger,
+      ...(io.healthReport ? { healthReport: () => io.healthReport!(registry) } : {}),
+    });
+  } catch (error) {
+    attached?.dispose();
+    io.stderr.write(`tiny-backspace serve: ${startupProblem(error, args.port)}\n`);
+    return EXIT_USAGE;
+  }
+  if (!envToken) {
+    try {
+      await writeTokenFile(args.tokenFile, token);
+    } catch (error) {
+      await server.stop('The token file could not be written.');
+      attached?.dispose();
+      io.stderr.write(`tiny-backspace serve: cannot write the token file ${args.tokenFile}: ${error instanceof Error ? error.message : String(error)}\nPass --token-file with a writable path, or set TINY_BACKSPACE_SERVER_TOKEN.\n`);
+      return EXIT_FAILED;
+    }
+  }
+  const tokenHint = envToken ? '$TINY_BACKSPACE_SERVER_TOKEN' : `$(cat ${JSON.stringify(args.tokenFile)})`;
+  // The token itself is never printed: only where it is.
+  io.stdout.write(
+    [
+      `Tiny Backspace server listening on ${server.url}`,
+      envToken ? 'Token: from TINY_BACKSPACE_SERVER_TOKEN' : `Token file: ${args.tokenFile}`,
+      `API docs: ${server.url}/docs`,
+      `Try: curl -N -H "Authorization: Bearer ${tokenHint}" -H "Content-Type: application/json" -d '{"repoUrl":"https://github.com/OWNER/REPO","prompt":"..."}' ${server.url}/code`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  await untilAborted(io.signal);
+  const reason = io.signal.aborted ? abortReason(io.signal) : 'The server stopped.';
+  io.stderr.write('Stopping the server and cancelling its runs…\n');
+  await server.stop(`The server stopped: ${reason}`);
+  await registry.cancelAll(`The server stopped: ${reason}`);
+  attached?.dispose();
+  // A generated token dies with the server; leaving it would only invite reuse of a dead credential.
+  if (!envToken) await removeTokenFileIfOurs(args.tokenFile, token);
+  io.stdout.write('Server stopped.\n');
+  return 0;
+}

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TerminalEvent } from '../../protocol/run-events';
+import type { Logger } from '../logging/logger';
+import type { PipelineDeps } from '../pipeline/pipeline-deps';
+import type { RunRegistry } from '../runs/run-registry';
+import type { DocsPage } from './docs-page';
+import type { HttpRejection } from './http-rejection';
+import type { OpenApiDocument } from './openapi-document';
+import type { SseStream } from './sse-stream';
+import type { StreamTickets } from './stream-tickets';
+
+/** Tunables with their production defaults filled in. */
+export interface ServerSettings {
+  readonly heartbeatMs: number;
+  readonly maxBodyBytes: number;
+  readonly retryAfterSeconds: number;
+  /** How long `DELETE /runs/{id}` waits for the run to end before answering 202. */
+  readonly cancelWaitMs: number;
+  /** The reconnect delay an EventSource is told to use. */
+  readonly sseRetryMs: number;
+  readonly version: string;
+}
+
+/** What every route handler may use: one object per server, passed down, no globals. */
+export interface ServerRuntime {
+  readonly settings: ServerSettings;
+  readonly registry: RunRegistry;
+  readonly tickets: StreamTickets;
+  readonly logger: Logger;
+  readonly startedAt: number;
+  readonly now: () => number;
+  readonly openStreams: Set<SseStream>;
+  readonly openApi: OpenApiDocument;
+  readonly docs: DocsPage;
+  readonly healthReport?: () => Promise<unknown>;
+  readonly runDeps?: () => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
+  isStopping(): boolean;
+  /** Remembers a run started through this server, so stopping the server ends it. */
+  trackRun(requestId: string, done: Promise<TerminalEvent>): void;
+}
+
+export interface RouteContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  readonly runtime: ServerRuntime;
+  /** The parsed JSON body for routes that take one. */
+  readonly body: unknown;
+  /** CORS headers owed to this request's origin (empty unless allow-listed). */
+  readonly cors: Readonly<Record<string, string>>;
+  json(status: number, body: unknown, headers?: Readonly<Record<string, string>>): void;
+  reject(rejection: HttpRejection): void;
+}
+
+export type RouteHandler = (context: RouteContext) => Promise<void>;

@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/logging/logger';
+import type { SecretResolverDeps } from './secret-resolution';
+
+/** Binds the pure secret resolution to VS Code's authentication API and SecretStorage. */
+export function vscodeSecretDeps(secrets: vscode.SecretStorage, logger: Logger, env: NodeJS.ProcessEnv = process.env): SecretResolverDeps {
+  return {
+    getSession: async (provider, scopes, options) => {
+      const sessionOptions: vscode.AuthenticationGetSessionOptions = {
+        ...(options.silent ? { silent: true } : {}),
+        ...(options.createIfNone ? { createIfNone: true } : {}),
+      };
+      return vscode.authentication.getSession(provider, [...scopes], sessionOptions);
+    },
+    store: {
+      get: async (key) => secrets.get(key),
+      store: async (key, value) => secrets.store(key, value),
+      delete: async (key) => secrets.delete(key),
+    },
+    env,
+    logger,
+    enterpriseSignInAvailable: () => (vscode.workspace.getConfiguration('github-enterprise').get<string>('uri') ?? '').trim() !== '',
+  };
+}

@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import type { LocalServer } from '../../core/server/local-server';
+
+interface ServerAction extends vscode.QuickPickItem {
+  readonly run: () => Promise<void>;
+}
+
+export interface ServerActionDeps {
+  readonly token: () => Promise<string>;
+  readonly stop: () => Promise<void>;
+}
+
+/** What a click on the status-bar item offers. The token goes to the clipboard only, never into a message. */
+export async function showServerActions(server: LocalServer, deps: ServerActionDeps): Promise<void> {
+  const actions: ServerAction[] = [
+    {
+      label: '$(link) Copy URL',
+      description: server.url,
+      run: async () => {
+        await vscode.env.clipboard.writeText(server.url);
+        void vscode.window.setStatusBarMessage('Tiny Backspace: server URL copied.', 3000);
+      },
+    },
+    {
+      label: '$(key) Copy Token',
+      description: 'the bearer token for Authorization headers',
+      run: async () => {
+        await vscode.env.clipboard.writeText(await deps.token());
+        void vscode.window.setStatusBarMessage('Tiny Backspace: server token copied.', 3000);
+      },
+    },
+    {
+      label: '$(book) Open API Docs',
+      description: `${server.url}/docs`,
+      run: async () => {
+        await vscode.env.openExternal(vscode.Uri.parse(`${server.url}/docs`));
+      },
+    },
+    { label: '$(debug-stop) Stop Server', description: 'cancels the runs it started', run: deps.stop },
+  ];
+  const picked = await vscode.window.showQuickPick(actions, { title: `Tiny Backspace local server on ${server.url}`, placeHolder: 'Choose an action' });
+  await picked?.run();
+}

@@ -1,0 +1,41 @@
+// The list of recent runs (newest first); choosing one shows it.
+import { button, h } from '../shared/dom';
+import type { PanelActions } from './panel-actions';
+import type { RunView } from './panel-model';
+import { statusBadge } from './run-view';
+
+function when(startedAt: string): string {
+  const date = new Date(startedAt);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
+}
+
+export function renderHistory(runs: readonly RunView[], selectedId: string | undefined, actions: PanelActions): HTMLElement {
+  return h('nav', { className: 'history', testId: 'history', attrs: { 'aria-label': 'Recent runs' } }, [
+    h('div', { className: 'history-head' }, [
+      h('h2', {}, ['Runs']),
+      runs.some((run) => run.status !== 'running' && run.status !== 'review')
+        ? button('Clear finished runs', { icon: 'clear-all', variant: 'icon', testId: 'clear-history', title: 'Clear finished runs', onClick: () => actions.clearHistory() })
+        : undefined,
+    ]),
+    h(
+      'ol',
+      {},
+      runs.map((run) =>
+        h('li', {}, [
+          h(
+            'button',
+            {
+              className: `history-item${run.requestId === selectedId ? ' selected' : ''}`,
+              testId: 'history-item',
+              data: { requestId: run.requestId, state: run.status },
+              attrs: { type: 'button', 'aria-current': run.requestId === selectedId ? 'true' : undefined },
+              title: run.prompt,
+              onClick: () => actions.select(run.requestId),
+            },
+            [statusBadge(run.status), h('span', { className: 'history-prompt' }, [run.prompt || '(starting…)']), h('span', { className: 'muted history-meta' }, [`${run.repo} · ${when(run.startedAt)}`])],
+          ),
+        ]),
+      ),
+    ),
+  ]);
+}

@@ -1,0 +1,97 @@
+// Entry of the run panel's page (bundled to dist/webview/panel.js). It renders only what the host sends,
+// after validating it, and only as text.
+import '../shared/zod-jitless';
+import { ExternalUrlSchema, type HostToPanelMessage } from '../../protocol/webview-messages';
+import { button, h, replaceChildren } from '../shared/dom';
+import { connectToHost } from '../shared/vscode-api';
+import { ActivityView } from './activity-view';
+import { renderHistory } from './history-view';
+import type { PanelActions } from './panel-actions';
+import { applyEvent, applySnapshot, createModel, selectedRun, setReviewPending, type PanelModel } from './panel-model';
+import { renderRunSummary } from './run-view';
+
+interface SavedState {
+  readonly selectedRunId?: string;
+}
+
+const host = connectToHost();
+const root = document.getElementById('app') ?? document.body;
+const saved = host.getState() as SavedState | undefined;
+let model: PanelModel = createModel();
+if (typeof saved?.selectedRunId === 'string') model.selectedRunId = saved.selectedRunId;
+
+const activity = new ActivityView();
+const historySlot = h('div', { className: 'history-slot' });
+const summarySlot = h('div', { className: 'summary-slot' });
+const emptyState = h('section', { className: 'empty', testId: 'empty-state' }, [
+  h('h1', {}, ['Tiny Backspace']),
+  h('p', {}, ['Turn a prompt into a pull request: the agent edits a fresh clone in a sandbox, you review the diff, then the pull request opens.']),
+  button('Run Prompt on Current Repository', { icon: 'sparkle', variant: 'primary', testId: 'empty-new-run', onClick: () => actions.newRun() }),
+]);
+const layout = h('div', { className: 'layout' }, [historySlot, h('div', { className: 'run', testId: 'run' }, [summarySlot, activity.element])]);
+
+const actions: PanelActions = {
+  newRun: () => host.post({ type: 'new_run' }),
+  cancel: (requestId) => host.post({ type: 'cancel_run', requestId }),
+  decide: (requestId, decision) => host.post({ type: 'review_decision', requestId, decision }),
+  openDiff: (requestId, path) => host.post({ type: 'open_diff', requestId, ...(path !== undefined ? { path } : {}) }),
+  openExternal: (url) => {
+    if (ExternalUrlSchema.safeParse(url).success) host.post({ type: 'open_external', url });
+  },
+  openLogs: () => host.post({ type: 'open_logs' }),
+  select: (requestId) => {
+    model.selectedRunId = requestId;
+    host.setState({ selectedRunId: requestId } satisfies SavedState);
+    scheduleRender();
+  },
+  clearHistory: () => host.post({ type: 'clear_history' }),
+};
+
+let renderQueued = false;
+let received = false;
+
+function render(): void {
+  renderQueued = false;
+  if (!received) return;
+  const run = selectedRun(model);
+  if (!run) {
+    replaceChildren(root, [emptyState]);
+    return;
+  }
+  if (layout.parentElement !== root) replaceChildren(root, [layout]);
+  replaceChildren(historySlot, [renderHistory(model.runs, run.requestId, actions)]);
+  replaceChildren(summarySlot, [renderRunSummary(run, actions)]);
+  activity.update(run);
+  document.body.dataset.selectedRun = run.requestId;
+}
+
+/** Streams can bring hundreds of events a second: draw at most once a frame. */
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(render);
+}
+
+function onMessage(message: HostToPanelMessage): void {
+  switch (message.type) {
+    case 'snapshot':
+      model = applySnapshot(model, message.runs, message.pendingReviews, message.selectedRunId);
+      received = true;
+      break;
+    case 'event':
+      // The event's own request_id is what counts; a mismatched envelope is a bug, not something to show.
+      if (message.event.request_id !== message.requestId) return;
+      applyEvent(model, message.event);
+      break;
+    case 'review_state':
+      setReviewPending(model, message.requestId, message.pending);
+      break;
+    case 'select_run':
+      model.selectedRunId = message.requestId;
+      host.setState({ selectedRunId: message.requestId } satisfies SavedState);
+      break;
+  }
+  scheduleRender();
+}
+
+host.listen(onMessage, (problem) => console.warn(`Tiny Backspace panel ignored a message: ${problem}`));

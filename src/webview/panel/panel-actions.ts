@@ -1,0 +1,13 @@
+import type { ReviewDecision } from '../../protocol/webview-messages';
+
+/** What the page's buttons do; main.ts turns these into messages to the host. */
+export interface PanelActions {
+  newRun(): void;
+  cancel(requestId: string): void;
+  decide(requestId: string, decision: ReviewDecision): void;
+  openDiff(requestId: string, path?: string): void;
+  openExternal(url: string): void;
+  openLogs(): void;
+  select(requestId: string): void;
+  clearHistory(): void;
+}

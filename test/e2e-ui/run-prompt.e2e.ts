@@ -1,0 +1,171 @@
+// The UI end to end, as a user does it: the packaged .vsix installed into a clean VS Code (code-server),
+// a clone of a repository on the loopback GitHub stand-in opened as the workspace, "Tiny Backspace: Run
+// Prompt on Current Repository" from the Command Palette, a prompt typed into the input box, the review
+// confirmed in the panel, and the pull request checked on the stand-in.
+//
+// Run: bash .ci/install-code-server.sh && node --import tsx --test test/e2e-ui/run-prompt.e2e.ts
+// Leaves test-artifacts/panel.png (the panel after the pull request) and, on failure, a workbench screenshot.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
+import { STEP_NAMES } from '../../src/protocol/run-events';
+import { git } from '../extension/support/git';
+import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-in';
+import { launchBrowser, type HeadlessBrowser } from '../vscode-host/browser';
+import { startCodeServer, type CodeServer } from '../vscode-host/code-server';
+import { installVsix, packageExtension } from '../vscode-host/package-extension';
+import { assertHostInstalled, REPO_ROOT } from '../vscode-host/paths';
+import { answerInputBox, openWorkbench, runCommandFromPalette, waitForWorkbench, webviewContaining, type WebviewHandle } from '../vscode-host/workbench';
+
+const RUN_COMMAND = 'Tiny Backspace: Run Prompt on Current Repository';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+/** A run on the offline agent takes seconds; this only bounds a hang. */
+const RUN_TIMEOUT_MS = 90_000;
+
+let scratch: string;
+let standIn: GitHubStandIn;
+let server: CodeServer;
+let browser: HeadlessBrowser;
+let page: Page;
+let workspace: string;
+
+before(async () => {
+  const started = Date.now();
+  assertHostInstalled();
+  scratch = await mkdtemp('/tmp/tbe2e-');
+  await mkdir(ARTIFACTS, { recursive: true });
+  // Failure pictures of an earlier run would be mistaken for this run's.
+  for (const file of await readdir(ARTIFACTS)) if (file.startsWith('failure-')) await rm(path.join(ARTIFACTS, file), { force: true });
+  const vsix = await packageExtension(scratch);
+  const extensionsDir = await installVsix(vsix, scratch);
+
+  standIn = await startGitHubStandIn();
+  await standIn.createRepo('octo', 'widgets', { files: { 'README.md': 'Hello world\n', 'src/index.ts': 'export const answer = 42;\n' } });
+  workspace = path.join(scratch, 'widgets');
+  await git(scratch, ['clone', '-q', `${standIn.url}/octo/widgets.git`, workspace]);
+
+  server = await startCodeServer({
+    extensionsDir,
+    env: {
+      // How a user outside github.com points the extension at their server, and a token without a
+      // VS Code sign-in (code-server drops GITHUB_TOKEN from the environment; GITHUB_PAT passes).
+      TINY_BACKSPACE_GITHUB_URL: standIn.url,
+      GITHUB_PAT: standIn.token,
+      TINY_BACKSPACE_PROVIDERS: 'offline',
+    },
+  });
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await openWorkbench(page, server, workspace);
+  console.log(`# setup (package, install, stand-in, code-server, chromium, workbench): ${Date.now() - started} ms`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await standIn?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+/** On failure, keep what the workbench showed and what code-server said. */
+async function withDiagnostics(t: TestContext, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const shot = path.join(ARTIFACTS, `failure-${t.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+    await page?.screenshot({ path: shot }).catch(() => undefined);
+    t.diagnostic(`workbench screenshot: ${shot}`);
+    t.diagnostic(`code-server output (tail):\n${server?.output().split('\n').slice(-30).join('\n')}`);
+    throw error;
+  }
+}
+
+async function startRunFromPalette(prompt: string): Promise<WebviewHandle> {
+  await runCommandFromPalette(page, RUN_COMMAND);
+  await answerInputBox(page, prompt);
+  return webviewContaining(page, `[data-testid="run-prompt"]:text-is(${JSON.stringify(prompt)})`, RUN_TIMEOUT_MS);
+}
+
+async function stepStates(panel: WebviewHandle): Promise<Record<string, string | null>> {
+  const states: Record<string, string | null> = {};
+  for (const name of STEP_NAMES) states[name] = await panel.frame.locator(`[data-testid="step-${name}"]`).getAttribute('data-state');
+  return states;
+}
+
+/** Wall time of each phase, reported as test diagnostics (never asserted). */
+function phaseClock(t: TestContext): (phase: string) => void {
+  let last = Date.now();
+  return (phase) => {
+    const now = Date.now();
+    t.diagnostic(`${phase}: ${now - last} ms`);
+    last = now;
+  };
+}
+
+test('a prompt from the Command Palette becomes a pull request after the review in the panel', { timeout: 180_000 }, async (t) => {
+  await withDiagnostics(t, async () => {
+    const phase = phaseClock(t);
+    const panel = await startRunFromPalette('replace "Hello" with "Howdy" in README.md');
+    phase('palette, prompt and panel');
+    // Review is on by default: nothing is pushed until the user confirms in the panel.
+    const createPr = panel.frame.locator('[data-testid="create-pr"]');
+    await createPr.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    phase('run up to the review');
+    assert.deepEqual(standIn.pulls('octo', 'widgets'), [], 'a pull request was opened before the review');
+    await createPr.click();
+    await panel.frame.locator('[data-testid="run-status"][data-state="completed"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    phase('review confirmed up to completed');
+
+    const states = await stepStates(panel);
+    for (const name of STEP_NAMES) {
+      t.diagnostic(`step ${name}: ${states[name]} in ${await panel.frame.locator(`[data-testid="step-${name}-duration"]`).innerText()}`);
+      assert.ok(states[name] === 'ok' || states[name] === 'skipped', `step ${name} ended ${String(states[name])}`);
+    }
+    assert.equal(states.pull_request, 'ok');
+
+    const pulls = standIn.pulls('octo', 'widgets');
+    assert.equal(pulls.length, 1, 'the stand-in has no pull request');
+    const [pull] = pulls;
+    assert.equal(await panel.frame.locator('[data-testid="pr-link"]').getAttribute('data-url'), pull?.htmlUrl);
+    const files = await standIn.readBranchFiles('octo', 'widgets', pull?.head ?? '');
+    assert.equal(files['README.md'], 'Howdy world\n');
+    phase('checks of the panel and the stand-in');
+
+    // The outcome toast would cover part of the panel in the picture.
+    await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+    phase('notifications cleared');
+    await panel.element.screenshot({ path: path.join(ARTIFACTS, 'panel.png') });
+    phase('screenshot');
+  });
+});
+
+test('the panel comes back with the finished run after a window reload', { timeout: 120_000 }, async (t) => {
+  await withDiagnostics(t, async () => {
+    const [pull] = standIn.pulls('octo', 'widgets');
+    assert.ok(pull, 'needs the pull request of the previous test');
+    await page.reload();
+    await waitForWorkbench(page);
+    const panel = await webviewContaining(page, '[data-testid="pr-link"]', 60_000);
+    assert.equal(await panel.frame.locator('[data-testid="run-status"]').getAttribute('data-state'), 'completed');
+    assert.equal(await panel.frame.locator('[data-testid="pr-link"]').getAttribute('data-url'), pull.htmlUrl);
+  });
+});
+
+test('Cancel in the panel stops a run waiting for review, and nothing is pushed', { timeout: 180_000 }, async (t) => {
+  await withDiagnostics(t, async () => {
+    const branchesBefore = await standIn.branches('octo', 'widgets');
+    const pullsBefore = standIn.pulls('octo', 'widgets').length;
+    const panel = await startRunFromPalette('replace "world" with "there" in README.md');
+    await panel.frame.locator('[data-testid="create-pr"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    await panel.frame.locator('[data-testid="cancel-run"]').click();
+
+    await panel.frame.locator('[data-testid="run-status"][data-state="cancelled"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    assert.equal(await panel.frame.locator('[data-testid="outcome"]').getAttribute('data-state'), 'cancelled');
+    const pullRequestStep = await panel.frame.locator('[data-testid="step-pull_request"]').getAttribute('data-state');
+    assert.ok(pullRequestStep === 'pending' || pullRequestStep === 'cancelled', `step pull_request ended ${String(pullRequestStep)}`);
+    assert.equal(standIn.pulls('octo', 'widgets').length, pullsBefore, 'the cancelled run opened a pull request');
+    assert.deepEqual(await standIn.branches('octo', 'widgets'), branchesBefore, 'the cancelled run pushed a branch');
+  });
+});
