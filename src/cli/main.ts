@@ -78,9 +78,24 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'serve': {
       const controller = cancelOnInterrupt();
+      const settings = observabilitySettingsFromEnv(env);
+      const observability = createHostObservability({ ...settings, env, mirror: (level, message, fields) => stderr.write(`${formatMirrorLine(level, message, fields)}\n`) });
       const createDeps = (logger: Logger) =>
         createPipelineDeps({ config: configFromEnv(env), secrets: secretsFromEnv(env), allowLocalRepositories: false, env, logger });
-      return serveCommand(rest, { stdout, stderr, signal: controller.signal, env, createDeps });
+      try {
+        return await serveCommand(rest, {
+          stdout,
+          stderr,
+          signal: controller.signal,
+          env,
+          createDeps,
+          logger: observability.logger,
+          attachRegistry: (registry) => observability.attach(registry),
+          healthReport: (registry) => observability.healthReport(registry),
+        });
+      } finally {
+        await observability.close();
+      }
     }
     default:
       throw new UsageError(`Unknown command "${command}".`, USAGE);

@@ -11,6 +11,28 @@ function positiveNumber(value: string | undefined): number | undefined {
   return Number.isFinite(parsed) && parsed > 0 ? parsed : undefined;
 }
 
+function checkOverrides(value: string | undefined): Record<string, readonly string[]> | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const checks: Record<string, readonly string[]> = {};
+  for (const [repository, commands] of Object.entries(parsed)) {
+    if (Array.isArray(commands)) checks[repository] = commands.filter((command): command is string => typeof command === 'string' && command.trim() !== '');
+  }
+  return checks;
+}
+
+function installPolicy(value: string | undefined): 'auto' | 'always' | 'never' | undefined {
+  const policy = nonEmpty(value)?.toLowerCase();
+  return policy === 'auto' || policy === 'always' || policy === 'never' ? policy : undefined;
+}
+
 function providers(value: string | undefined): readonly ProviderName[] {
   const names = nonEmpty(value)
     ?.split(',')
@@ -30,6 +52,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
   const e2bApiUrl = nonEmpty(env.E2B_API_URL);
   const e2bSandboxUrl = nonEmpty(env.E2B_SANDBOX_URL);
   const e2bTemplate = nonEmpty(env.E2B_TEMPLATE);
+  const e2bTimeoutMs = positiveNumber(env.TINY_BACKSPACE_E2B_TIMEOUT_MS);
+  const checks = checkOverrides(env.TINY_BACKSPACE_CHECKS);
+  const install = installPolicy(env.TINY_BACKSPACE_INSTALL_DEPENDENCIES);
+  const repairAttempts = Number(nonEmpty(env.TINY_BACKSPACE_REPAIR_ATTEMPTS));
+  const commandTimeoutMs = positiveNumber(env.TINY_BACKSPACE_COMMAND_TIMEOUT_MS);
+  const openaiToolUse = nonEmpty(env.OPENAI_TOOL_USE)?.toLowerCase();
   return {
     ...DEFAULT_CONFIG,
     github: {
@@ -41,15 +69,26 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
     draftPullRequests: env.TINY_BACKSPACE_DRAFT === '1' || env.TINY_BACKSPACE_DRAFT === 'true',
     providers: providers(env.TINY_BACKSPACE_PROVIDERS),
     anthropic: { model: nonEmpty(env.ANTHROPIC_MODEL) ?? DEFAULT_CONFIG.anthropic.model, ...(anthropicBaseUrl ? { baseUrl: anthropicBaseUrl } : {}) },
-    openai: { model: nonEmpty(env.OPENAI_MODEL) ?? DEFAULT_CONFIG.openai.model, ...(openaiBaseUrl ? { baseUrl: openaiBaseUrl } : {}) },
+    openai: {
+      model: nonEmpty(env.OPENAI_MODEL) ?? DEFAULT_CONFIG.openai.model,
+      ...(openaiBaseUrl ? { baseUrl: openaiBaseUrl } : {}),
+      ...(openaiToolUse === 'false' || openaiToolUse === '0' ? { toolUse: false } : {}),
+    },
     e2b: {
       ...(e2bApiUrl ? { apiUrl: e2bApiUrl } : {}),
       ...(e2bSandboxUrl ? { sandboxUrl: e2bSandboxUrl } : {}),
       ...(e2bTemplate ? { template: e2bTemplate } : {}),
+      ...(e2bTimeoutMs ? { timeoutMs: e2bTimeoutMs } : {}),
     },
+    ...(checks ? { checks } : {}),
+    ...(install ? { installDependencies: install } : {}),
+    ...(Number.isInteger(repairAttempts) && repairAttempts >= 0 ? { repairAttempts } : {}),
+    ...(commandTimeoutMs ? { commandTimeoutMs } : {}),
     budget: {
       ...DEFAULT_CONFIG.budget,
       maxTurns: positiveNumber(env.TINY_BACKSPACE_MAX_TURNS) ?? DEFAULT_CONFIG.budget.maxTurns,
+      maxTokens: positiveNumber(env.TINY_BACKSPACE_MAX_TOKENS) ?? DEFAULT_CONFIG.budget.maxTokens,
+      maxWallClockMs: positiveNumber(env.TINY_BACKSPACE_MAX_WALL_CLOCK_MS) ?? DEFAULT_CONFIG.budget.maxWallClockMs,
       ...(maxCost === undefined ? {} : { maxCostUsd: maxCost }),
     },
   };

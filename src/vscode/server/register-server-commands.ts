@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isTinyBackspaceError } from '../../core/errors/tiny-backspace-error';
+import { buildHealthReport } from '../../core/observability/build-health-report';
 import { startLocalServer } from '../../core/server/local-server';
 import { CONTEXT_KEYS, setContextKey } from '../context-keys';
 import type { ExtensionServices } from '../extension-services';
@@ -31,6 +32,8 @@ export function registerServerCommands(services: ExtensionServices): vscode.Disp
         logger: services.logger,
         // Fresh settings, secrets and auth per run, like a run started from the palette.
         runDeps: () => services.pipelineDeps(),
+        // The same report the Health view shows, from the extension's own log folder.
+        healthReport: () => buildHealthReport({ logDir: services.context.logUri.fsPath, registry: services.registry }),
         version,
       });
     },

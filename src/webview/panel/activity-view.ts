@@ -51,7 +51,7 @@ function renderItem(item: ActivityItem): HTMLElement {
     case 'thinking':
       return h('li', { className: 'activity-item thinking', testId: 'activity-thinking', data: { topic: item.topic } }, [
         icon('lightbulb'),
-        h('div', { className: 'item-body' }, [h('div', {}, [item.text]), item.reason ? h('div', { className: 'muted' }, [item.reason]) : undefined]),
+        h('div', { className: 'item-body' }, [h('div', {}, [item.text]), item.reason && !item.text.includes(item.reason) ? h('div', { className: 'muted' }, [item.reason]) : undefined]),
       ]);
     case 'tool':
       return h('li', { className: 'activity-item tool', testId: 'activity-tool', data: { tool: item.tool } }, [
