@@ -64,8 +64,20 @@ const extensionTestEntry = 'test/extension/index.ts';
 const builds = [
   {
     ...common,
+    // The light entry VS Code loads at activation: proxies only (see src/vscode/host/lazy-engine-host.ts).
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: watch ? [problemMatcher] : [],
+  },
+  {
+    ...common,
+    // The engine, required on first use.
+    entryPoints: ['src/vscode/activate.ts'],
+    outfile: 'dist/extension-engine.js',
     format: 'cjs',
     platform: 'node',
     target: 'node20',

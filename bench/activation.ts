@@ -20,9 +20,12 @@ export async function benchActivation(): Promise<Record<string, number | string>
   // Sized right after the build, before anything else can rebuild the tree.
   const bundleBytes = statSync(bundle).size;
   const bundleGzipBytes = gzipSync(readFileSync(bundle)).length;
-  const runs = await runExtensionHostSuite({ grep: 'activates on demand', repeat: SAMPLES, log: () => undefined });
+  const runs = await runExtensionHostSuite({ grep: 'activates on demand|loads the engine on the first command', repeat: SAMPLES, log: () => undefined });
   const samples: number[] = [];
+  const firstCommand: number[] = [];
   for (const run of runs) {
+    const engineLoad = run.report?.measurements.first_command_ms;
+    if (engineLoad !== undefined) firstCommand.push(engineLoad);
     const value = run.report?.measurements.activation_ms;
     if (run.exitCode !== 0 || value === undefined) {
       throw new Error(`an activation run failed (exit ${run.exitCode}): ${run.report?.tests.map((test) => test.error ?? '').join('\n') ?? 'no report'}`);
@@ -34,7 +37,10 @@ export async function benchActivation(): Promise<Record<string, number | string>
     activation_median_ms: Number(median(samples).toFixed(1)),
     activation_min_ms: Number(Math.min(...samples).toFixed(1)),
     activation_max_ms: Number(Math.max(...samples).toFixed(1)),
+    first_command_median_ms: Number(median(firstCommand).toFixed(1)),
     bundle_bytes: bundleBytes,
     bundle_gzip_bytes: bundleGzipBytes,
+    engine_bundle_bytes: statSync(path.join(REPO_ROOT, 'dist', 'extension-engine.js')).size,
+    target: 'activation < 50 ms; dist/extension.js < 2 MB',
   };
 }

@@ -1,16 +1,28 @@
-import type * as vscode from 'vscode';
-import { activateExtension, type ActivatedExtension } from './vscode/activate';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LazyEngineHost, type EngineModule } from './vscode/host/lazy-engine-host';
 
-let activated: ActivatedExtension | undefined;
+let host: LazyEngineHost | undefined;
 
-/** Thin entry: the object graph is built in src/vscode/activate.ts. */
+function contributedCommands(context: vscode.ExtensionContext): string[] {
+  const manifest = context.extension.packageJSON as { contributes?: { commands?: Array<{ command?: unknown }> } };
+  return (manifest.contributes?.commands ?? []).map((entry) => entry.command).filter((id): id is string => typeof id === 'string');
+}
+
+/**
+ * Thin entry: registers proxies and nothing else. The engine bundle (built from src/vscode/activate.ts)
+ * is required on first use, so activation does not pay for parsing the SDKs.
+ */
 export function activate(context: vscode.ExtensionContext): void {
-  activated = activateExtension(context);
+  // A computed path keeps esbuild from inlining the engine into this bundle.
+  const enginePath = path.join(__dirname, 'extension-engine.js');
+  host = new LazyEngineHost(context, () => require(enginePath) as EngineModule, contributedCommands(context));
+  context.subscriptions.push(host);
 }
 
 /** VS Code awaits this, so runs end (and clean up their sandboxes) before the extension host goes. */
 export async function deactivate(): Promise<void> {
-  const current = activated;
-  activated = undefined;
+  const current = host;
+  host = undefined;
   await current?.deactivate();
 }

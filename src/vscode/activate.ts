@@ -11,6 +11,7 @@ import { engineConfigFromSettings, extensionSettings } from './config/settings-c
 import { vscodeSettingsReader } from './config/vscode-settings';
 import { CONTEXT_KEYS, setContextKey } from './context-keys';
 import type { ExtensionServices } from './extension-services';
+import { directRegistrar, type HostRegistrar } from './host/host-registrar';
 import { registerHealthView } from './health/register-health-view';
 import { LazyLogger, outputChannelMirror } from './logging/extension-logger';
 import { RunPanelManager } from './panel/run-panel-manager';
@@ -27,7 +28,7 @@ export interface ActivatedExtension {
  * Builds the extension's object graph once. Cheap on purpose: no SDK or Octokit client is constructed,
  * no secret is read and no log file is opened until a run or a command needs it.
  */
-export function activateExtension(context: vscode.ExtensionContext): ActivatedExtension {
+export function activateExtension(context: vscode.ExtensionContext, registrar: HostRegistrar = directRegistrar): ActivatedExtension {
   const env = process.env;
   const output = vscode.window.createOutputChannel('Tiny Backspace', { log: true });
   const logger = new LazyLogger(() => ({
@@ -53,11 +54,11 @@ export function activateExtension(context: vscode.ExtensionContext): ActivatedEx
   const registry = new InMemoryRunRegistry(
     createPipelineDeps({ config: baseConfig, secrets: createSecretSource(secretDeps, defaultGitHubProvider(baseConfig)), logger, allowLocalRepositories: false, env }),
   );
-  const services: ExtensionServices = { context, registry, pipelineDeps: () => runDeps(), logger, output };
+  const services: ExtensionServices = { context, registry, pipelineDeps: () => runDeps(), logger, output, registrar };
 
   const history = new RunHistory(context.workspaceState, { onError: (error) => logger.warn('saving the run history failed', { reason: String(error) }) });
   const reviews: ReviewController = new ReviewController(logger, (): vscode.ViewColumn | undefined => panels.column());
-  const panels: RunPanelManager = new RunPanelManager({ extensionUri: context.extensionUri, registry, history, reviews, logger });
+  const panels: RunPanelManager = new RunPanelManager({ extensionUri: context.extensionUri, registry, history, reviews, logger }, registrar);
   const commandContext: CommandContext = { services, reviews, panels, secretDeps, runDeps, env };
 
   context.subscriptions.push(

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../core/logging/logger';
 import type { PipelineDeps } from '../core/pipeline/pipeline-deps';
 import type { RunRegistry } from '../core/runs/run-registry';
+import type { HostRegistrar } from './host/host-registrar';
 
 /**
  * The object graph of one extension host, built once in activate.ts and handed to every feature's
@@ -14,4 +15,6 @@ export interface ExtensionServices {
   readonly pipelineDeps: () => Promise<PipelineDeps>;
   readonly logger: Logger;
   readonly output: vscode.LogOutputChannel;
+  /** Register commands, serializers and views through this, never `vscode.*.register*` directly. */
+  readonly registrar: HostRegistrar;
 }

@@ -18,6 +18,16 @@ export function defineActivationSuite(): void {
       assert.equal(extension.isActive, true);
     });
 
+    it('loads the engine on the first command, and the command then works', async () => {
+      // The light entry only registered proxies; Show Panel is the cheapest command that needs the engine.
+      const started = performance.now();
+      await vscode.commands.executeCommand('tinyBackspace.showPanel');
+      recordMeasurement('first_command_ms', performance.now() - started);
+      const panelTab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('tinyBackspace.panel'));
+      assert.ok(panelTab, 'Show Panel opened no Tiny Backspace panel');
+      await vscode.window.tabGroups.close(panelTab);
+    });
+
     it('registers every command the manifest contributes', async () => {
       const contributed = manifest().contributes.commands.map((entry) => entry.command);
       assert.ok(contributed.includes('tinyBackspace.runPrompt'), 'the manifest lost the Run Prompt command');

@@ -18,8 +18,9 @@ async function childProcessesOf(pid: number): Promise<string[]> {
   return result.stdout
     .split('\n')
     .map((line) => line.trim())
-    // The stand-in runs in this process too; its `git http-backend` children are not the engine's.
-    .filter((line) => line !== '' && !line.includes('ps -o') && !line.includes('http-backend'));
+    // The stand-in runs in this process too; its `git http-backend` children are not the engine's, and
+    // neither is the esbuild service tsx starts to transpile the tests on a cold cache.
+    .filter((line) => line !== '' && !line.includes('ps -o') && !line.includes('http-backend') && !line.includes('esbuild --service'));
 }
 
 async function filesNamed(root: string, name: string): Promise<string[]> {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { createBubblewrapWrapper, probeBubblewrap, type BubblewrapProbe } from '../../src/core/sandbox/bubblewrap';
+import { DEFAULT_HIDDEN_PATHS, createBubblewrapWrapper, probeBubblewrap, type BubblewrapProbe } from '../../src/core/sandbox/bubblewrap';
 import { LocalSandbox } from '../../src/core/sandbox/local-sandbox';
 import type { SandboxExecResult } from '../../src/core/sandbox/sandbox';
 
@@ -60,6 +60,24 @@ async function processesLeftAfterTeardown(marker: string, boundMs = 5_000): Prom
   return left;
 }
 
+/**
+ * A host directory the sandbox sees (read-only): not under the paths it hides (/tmp, /var/tmp, /run,
+ * /root, /home). The checkout running these tests may live under any of those, so try a few places.
+ */
+async function visibleHostScratchDir(): Promise<string> {
+  const hidden = [...DEFAULT_HIDDEN_PATHS, '/home'];
+  const candidates = [process.cwd(), '/var/lib', '/opt', '/srv', '/mnt'];
+  for (const parent of candidates) {
+    if (hidden.some((dir) => parent === dir || parent.startsWith(`${dir}/`))) continue;
+    try {
+      return await mkdtemp(path.join(parent, '.tb-bwrap-host-'));
+    } catch {
+      // Not writable here; try the next place.
+    }
+  }
+  throw new Error(`no writable host directory outside ${hidden.join(', ')} for the read-only check`);
+}
+
 describe('local sandbox under bubblewrap', () => {
   before(async () => {
     probe = await probeBubblewrap();
@@ -75,7 +93,7 @@ describe('local sandbox under bubblewrap', () => {
     await writeFile(path.join(runDir, 'git', 'trusted.txt'), 'trusted git dir\n');
     await writeFile(path.join(workDir, 'README.md'), '# repo\n');
     // A host directory outside /tmp and /home, so it is visible (read-only) inside the sandbox.
-    hostScratch = await mkdtemp(path.join(process.cwd(), '.tb-bwrap-host-'));
+    hostScratch = await visibleHostScratchDir();
     sandbox = new LocalSandbox(workDir, probe.wrapper);
     loopbackServer = createServer((socket) => socket.end('host service\n'));
     await new Promise<void>((resolve) => loopbackServer.listen(0, '127.0.0.1', () => resolve()));

@@ -20,14 +20,14 @@ export const COMMAND_IDS = {
 
 export function registerCommands(context: CommandContext): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(COMMAND_IDS.runPrompt, (args: unknown) => runPromptCommand(context, args)),
-    vscode.commands.registerCommand(COMMAND_IDS.showPanel, () => {
+    context.services.registrar.registerCommand(COMMAND_IDS.runPrompt, (args?: unknown) => runPromptCommand(context, args)),
+    context.services.registrar.registerCommand(COMMAND_IDS.showPanel, () => {
       context.panels.show();
     }),
-    vscode.commands.registerCommand(COMMAND_IDS.cancelRun, (args: unknown) => cancelRunCommand(context, args)),
-    vscode.commands.registerCommand(COMMAND_IDS.reviewChanges, (args: unknown) => reviewChangesCommand(context, args)),
-    vscode.commands.registerCommand(COMMAND_IDS.setApiKey, () => setApiKeyCommand(context)),
-    vscode.commands.registerCommand(COMMAND_IDS.signInToGitHub, () => signInCommand(context)),
-    vscode.commands.registerCommand(COMMAND_IDS.openLogs, () => openLogsCommand(context)),
+    context.services.registrar.registerCommand(COMMAND_IDS.cancelRun, (args?: unknown) => cancelRunCommand(context, args)),
+    context.services.registrar.registerCommand(COMMAND_IDS.reviewChanges, (args?: unknown) => reviewChangesCommand(context, args)),
+    context.services.registrar.registerCommand(COMMAND_IDS.setApiKey, () => setApiKeyCommand(context)),
+    context.services.registrar.registerCommand(COMMAND_IDS.signInToGitHub, () => signInCommand(context)),
+    context.services.registrar.registerCommand(COMMAND_IDS.openLogs, () => openLogsCommand(context)),
   );
 }

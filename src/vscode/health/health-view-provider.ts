@@ -6,10 +6,11 @@ import { buildHealthReport } from '../../core/observability/build-health-report'
 import type { RunRegistry } from '../../core/runs/run-registry';
 import { HealthViewMessageSchema, type HealthHostMessage } from '../../protocol/health-messages';
 import { isTerminalEvent, type RunEvent } from '../../protocol/run-events';
+import { HEALTH_VIEW_ID } from '../host/view-ids';
 import { healthViewHtml } from './health-view-html';
 import { liveRunFromEvents } from './live-runs';
 
-export const HEALTH_VIEW_ID = 'tinyBackspace.health';
+export { HEALTH_VIEW_ID };
 
 export interface HealthViewDeps {
   readonly extensionUri: vscode.Uri;

@@ -33,8 +33,8 @@ export function registerHealthView(services: ExtensionServices): vscode.Disposab
     }
   }
   const registrations = vscode.Disposable.from(
-    vscode.window.registerWebviewViewProvider(HEALTH_VIEW_ID, provider),
-    vscode.commands.registerCommand('tinyBackspace.showHealth', () => provider.reveal()),
+    services.registrar.registerWebviewViewProvider(HEALTH_VIEW_ID, provider),
+    services.registrar.registerCommand('tinyBackspace.showHealth', () => provider.reveal()),
   );
   return new vscode.Disposable(() => {
     subscription.dispose();

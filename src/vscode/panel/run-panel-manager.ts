@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE } from '../../protocol/webview-messages';
+import { directRegistrar, type HostRegistrar } from '../host/host-registrar';
 import { RunPanel, createRunPanelWebview, panelWebviewOptions, type RunPanelDeps } from './run-panel';
 
 export interface ShowPanelOptions {
@@ -12,8 +13,11 @@ export class RunPanelManager implements vscode.Disposable {
   private current: RunPanel | undefined;
   private readonly serializer: vscode.Disposable;
 
-  constructor(private readonly deps: RunPanelDeps) {
-    this.serializer = vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+  constructor(
+    private readonly deps: RunPanelDeps,
+    registrar: HostRegistrar = directRegistrar,
+  ) {
+    this.serializer = registrar.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         // The page keeps its own choice of run in its state; the history comes from workspaceState.
         panel.webview.options = panelWebviewOptions(deps.extensionUri);

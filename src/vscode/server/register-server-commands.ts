@@ -66,9 +66,9 @@ export function registerServerCommands(services: ExtensionServices): vscode.Disp
 
   return vscode.Disposable.from(
     statusBar,
-    vscode.commands.registerCommand('tinyBackspace.startServer', start),
-    vscode.commands.registerCommand('tinyBackspace.stopServer', stop),
-    vscode.commands.registerCommand(SERVER_ACTIONS_COMMAND, async () => {
+    services.registrar.registerCommand('tinyBackspace.startServer', start),
+    services.registrar.registerCommand('tinyBackspace.stopServer', stop),
+    services.registrar.registerCommand(SERVER_ACTIONS_COMMAND, async () => {
       const server = session.current;
       if (server) await showServerActions(server, { token, stop });
       else await start();
