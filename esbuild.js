@@ -58,70 +58,40 @@ const common = {
   legalComments: 'none',
 };
 
-const webviewEntries = ['src/webview/panel/main.ts', 'src/webview/health/main.ts'].filter((entry) => fs.existsSync(entry));
+const webviewEntries = ['src/webview/panel/main.ts', 'src/webview/health/main.ts'];
 const extensionTestEntry = 'test/extension/index.ts';
 
+/** A CommonJS bundle for node 20; `vscode` stays external where it may be used at all. */
+function nodeBundle(options, { mayUseVscode }) {
+  const plugins = mayUseVscode ? [] : [forbidVscode];
+  return {
+    ...common,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    ...(mayUseVscode ? { external: ['vscode'] } : {}),
+    ...options,
+    plugins: watch ? [...plugins, problemMatcher] : plugins,
+  };
+}
+
 const builds = [
+  // The light entry VS Code loads at activation: proxies only (see src/vscode/host/lazy-engine-host.ts).
+  nodeBundle({ entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' }, { mayUseVscode: true }),
+  // The engine, required on first use.
+  nodeBundle({ entryPoints: ['src/vscode/activate.ts'], outfile: 'dist/extension-engine.js' }, { mayUseVscode: true }),
+  nodeBundle({ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }, { mayUseVscode: false }),
   {
     ...common,
-    // The light entry VS Code loads at activation: proxies only (see src/vscode/host/lazy-engine-host.ts).
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: ['vscode'],
-    plugins: watch ? [problemMatcher] : [],
-  },
-  {
-    ...common,
-    // The engine, required on first use.
-    entryPoints: ['src/vscode/activate.ts'],
-    outfile: 'dist/extension-engine.js',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: ['vscode'],
-    plugins: watch ? [problemMatcher] : [],
-  },
-  {
-    ...common,
-    entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
+    entryPoints: Object.fromEntries(webviewEntries.map((entry) => [path.basename(path.dirname(entry)), entry])),
+    outdir: 'dist/webview',
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
     plugins: watch ? [forbidVscode, problemMatcher] : [forbidVscode],
   },
-  ...(webviewEntries.length > 0
-    ? [
-        {
-          ...common,
-          entryPoints: Object.fromEntries(webviewEntries.map((entry) => [path.basename(path.dirname(entry)), entry])),
-          outdir: 'dist/webview',
-          format: 'iife',
-          platform: 'browser',
-          target: 'es2022',
-          plugins: watch ? [forbidVscode, problemMatcher] : [forbidVscode],
-        },
-      ]
-    : []),
-  ...(fs.existsSync(extensionTestEntry)
-    ? [
-        {
-          ...common,
-          minify: false,
-          entryPoints: { index: extensionTestEntry },
-          outdir: 'out/test/extension',
-          format: 'cjs',
-          platform: 'node',
-          target: 'node20',
-          external: ['vscode', 'mocha'],
-          plugins: watch ? [problemMatcher] : [],
-        },
-      ]
-    : []),
+  // The mocha suite that runs inside VS Code (code-server or @vscode/test-electron).
+  nodeBundle({ entryPoints: { index: extensionTestEntry }, outdir: 'out/test/extension', minify: false, external: ['vscode', 'mocha'] }, { mayUseVscode: true }),
 ];
 
 /** The panel loads codicons from dist/webview/codicons, so the .vsix needs no node_modules (and CSP stays 'self'-only). */

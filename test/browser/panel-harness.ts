@@ -7,7 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { EventStamper } from '../../src/core/pipeline/run-context';
 import type { RunEvent, RunEventDraft } from '../../src/protocol/run-events';
 import type { HostToPanelMessage } from '../../src/protocol/webview-messages';
@@ -15,18 +16,6 @@ import { panelHtml } from '../../src/vscode/panel/panel-html';
 
 export const ORIGIN = 'https://webview.test';
 const ROOT = path.resolve(__dirname, '..', '..');
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 export interface PanelPage {
   readonly page: Page;
@@ -70,7 +59,7 @@ export async function startPanelFixture(): Promise<PanelFixture> {
     readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css'), 'utf8'),
     readFile(path.join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf')),
   ]);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
 
   async function open(options: { savedState?: unknown } = {}): Promise<PanelPage> {
     const context = await browser.newContext();

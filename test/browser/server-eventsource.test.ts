@@ -6,21 +6,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { nullLogger, type LogFields } from '../../src/core/logging/logger';
 import { PROMPT, readSse, startServerHarness, type ServerHarness } from '../support/server-harness';
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 let pages: Server;
 let pagesPort: number;
@@ -44,7 +33,7 @@ before(async () => {
   pagesPort = (pages.address() as AddressInfo).port;
   allowedOrigin = `http://127.0.0.1:${pagesPort}`;
   h = await startServerHarness({ holdForReview: true, server: { allowedOrigins: [allowedOrigin], logger: { ...nullLogger, debug: (_message, fields) => fields && served.push(fields) } } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 });
 
 after(async () => {

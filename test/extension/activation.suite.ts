@@ -4,6 +4,31 @@ import * as vscode from 'vscode';
 import { extensionUnderTest, manifest } from './extension-under-test';
 import { recordMeasurement } from './measurements';
 
+function findPanelTab(): vscode.Tab | undefined {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('tinyBackspace.panel'));
+}
+
+/** The tab model is updated from the renderer after the command returns: wait for it to report the panel. */
+function waitForPanelTab(timeoutMs: number): Promise<vscode.Tab | undefined> {
+  const found = findPanelTab();
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      resolve(findPanelTab());
+    }, timeoutMs);
+    const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
+      const tab = findPanelTab();
+      if (!tab) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(tab);
+    });
+  });
+}
+
 /** Registered by the mocha run in index.ts; runs first so the extension is still inactive. */
 export function defineActivationSuite(): void {
   describe('activation', () => {
@@ -23,9 +48,10 @@ export function defineActivationSuite(): void {
       const started = performance.now();
       await vscode.commands.executeCommand('tinyBackspace.showPanel');
       recordMeasurement('first_command_ms', performance.now() - started);
-      const panelTab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('tinyBackspace.panel'));
+      const panelTab = await waitForPanelTab(5_000);
       assert.ok(panelTab, 'Show Panel opened no Tiny Backspace panel');
-      await vscode.window.tabGroups.close(panelTab);
+      // The Tab object can be stale by now; closing every editor leaves a clean window for the next suites.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
     it('registers every command the manifest contributes', async () => {

@@ -1,6 +1,6 @@
 // Headless Debian chromium driven by playwright-core (which never downloads a browser of its own).
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { chromiumBinary } from './paths';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 
 export interface HeadlessBrowser {
   readonly browser: Browser;
@@ -10,20 +10,8 @@ export interface HeadlessBrowser {
   close(): Promise<void>;
 }
 
-/** Flags measured to keep chromium quiet and offline on a 2-core machine running as root. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
 export async function launchBrowser(): Promise<HeadlessBrowser> {
-  const browser = await chromium.launch({ executablePath: chromiumBinary(), headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     return {

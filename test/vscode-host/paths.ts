@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { chromiumBinary } from '../support/chromium';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 
@@ -18,10 +19,6 @@ export function codeServerBinary(): string {
 }
 
 /** Debian's chromium; playwright-core drives it but never downloads a browser of its own. */
-export function chromiumBinary(): string {
-  return process.env.TINY_BACKSPACE_CHROMIUM || '/usr/bin/chromium';
-}
-
 /** Fails early with the one command that fixes a missing install, instead of a spawn ENOENT later. */
 export function assertHostInstalled(): void {
   const missing = [codeServerBinary(), chromiumBinary()].filter((file) => !existsSync(file));
