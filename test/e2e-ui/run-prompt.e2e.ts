@@ -145,7 +145,11 @@ test('the panel comes back with the finished run after a window reload', { timeo
   await withDiagnostics(t, async () => {
     const [pull] = standIn.pulls('octo', 'widgets');
     assert.ok(pull, 'needs the pull request of the previous test');
-    await page.reload();
+    // Reload the way a user does, through VS Code: its shutdown saves the open editors before the page
+    // goes. A bare page.reload() can lose that save in the browser workbench, which made this test flaky.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommandFromPalette(page, 'Developer: Reload Window');
+    await reloaded;
     await waitForWorkbench(page);
     const panel = await webviewContaining(page, '[data-testid="pr-link"]', 60_000);
     assert.equal(await panel.frame.locator('[data-testid="run-status"]').getAttribute('data-state'), 'completed');
