@@ -32,6 +32,8 @@ export class TraceRecorder {
   private readonly closing = new Set<Promise<void>>();
   private readonly dir: string;
   private dirReady = false;
+  /** Trace file names, oldest first, once the directory has been listed. */
+  private known: string[] | undefined;
   private pruning: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -97,17 +99,26 @@ export class TraceRecorder {
     void done.finally(() => this.closing.delete(done));
   }
 
-  /** Keeps the newest `maxTraces` files; never deletes a trace that is still being written. */
+  /**
+   * Keeps the newest `maxTraces` files; never deletes a trace that is still being written. The directory
+   * is listed (and each file's age read) once; after that the recorder knows the order itself, so a run
+   * start costs no directory scan even with hundreds of traces on disk.
+   */
   private async prune(justOpened: string): Promise<void> {
     const max = this.options.maxTraces ?? DEFAULT_MAX_TRACES;
-    const active = new Set([...this.open.keys()].map((id) => `${id}.jsonl`)).add(justOpened);
-    // A trace just opened may not be on disk yet; it counts towards the limit all the same.
-    const names = new Set([...(await readdir(this.dir)).filter((name) => name.endsWith('.jsonl')), ...active]);
-    if (names.size <= max) return;
-    const finished = [...names].filter((name) => !active.has(name));
-    const stamped = await Promise.all(finished.map(async (name) => ({ name, time: (await stat(path.join(this.dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })));
-    stamped.sort((a, b) => a.time - b.time);
-    for (const { name } of stamped.slice(0, names.size - max)) await unlink(path.join(this.dir, name)).catch(() => {});
+    if (!this.known) {
+      const names = (await readdir(this.dir)).filter((name) => name.endsWith('.jsonl') && name !== justOpened);
+      const stamped = await Promise.all(names.map(async (name) => ({ name, time: (await stat(path.join(this.dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })));
+      this.known = stamped.sort((a, b) => a.time - b.time).map((entry) => entry.name);
+    }
+    this.known.push(justOpened);
+    if (this.known.length <= max) return;
+    const active = new Set([...this.open.keys()].map((id) => `${id}.jsonl`));
+    const excess = this.known.length - max;
+    const doomed = this.known.filter((name) => !active.has(name)).slice(0, excess);
+    const removed = new Set(doomed);
+    this.known = this.known.filter((name) => !removed.has(name));
+    for (const name of doomed) await unlink(path.join(this.dir, name)).catch(() => {});
   }
 }
 

@@ -67,4 +67,9 @@ export interface PipelineDeps {
   /** Base environment for host git processes (proxies, HOME); filtered before use. */
   readonly env?: NodeJS.ProcessEnv;
   readonly createRequestId?: () => string;
+  /**
+   * Bounds how many runs execute steps at once (a host with many runs accepts them all, streams their
+   * first event at once, and lets the rest wait their turn). Without it every run starts immediately.
+   */
+  readonly admission?: { tryAcquire(): (() => void) | undefined; acquire(signal: AbortSignal): Promise<() => void> };
 }

@@ -57,6 +57,7 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
   const startedAt = now();
   const state: RunState = { secrets: {} };
   const logger = deps.logger;
+  let release: (() => void) | undefined;
   try {
     const parsed = RunRequestSchema.safeParse(rawRequest);
     if (!parsed.success) {
@@ -78,10 +79,16 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
       ...(request.base ? { base: request.base } : {}),
       dry_run: options.dryRun ?? false,
     });
+    release = deps.admission?.tryAcquire();
+    if (deps.admission && !release) {
+      context.emit({ kind: 'thinking', type: 'info', topic: 'plan', message: 'Queued: other runs are using every execution slot; this one starts when a slot frees up.' });
+      release = await deps.admission.acquire(signal);
+    }
     for (const [name, step] of STEPS) {
       await runStep(context, state, name, step);
     }
     await cleanUp(state, logger);
+    release?.();
     const duration = now() - startedAt;
     logger.performance('run', duration, { outcome: 'completed' });
     events.emit({
@@ -101,6 +108,7 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
     });
   } catch (error) {
     await cleanUp(state, logger);
+    release?.();
     const duration = now() - startedAt;
     if (isAbortLike(error, signal)) {
       const reason = signal.aborted ? abortReason(signal) : 'The run was cancelled.';

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isTerminalEvent, type RunEvent, type TerminalEvent } from '../../protocol/run-events';
 import type { RunRequest } from '../../protocol/run-request';
 import { cancellation } from '../errors/cancelled-error';
@@ -5,6 +6,7 @@ import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import { runPipeline } from '../pipeline/run-pipeline';
 import type { Disposable, LiveMetrics, RunRegistry, RunSummary, StartOptions, StartedRun } from './run-registry';
+import { Semaphore } from './semaphore';
 import { summarizeRun } from './summarize-run';
 
 interface RunRecord {
@@ -22,6 +24,8 @@ export interface InMemoryRunRegistryOptions {
   readonly maxConcurrentRuns?: number;
   /** Finished runs kept for replay and listing. */
   readonly maxRetainedRuns?: number;
+  /** Runs that execute steps at once; the others are accepted and wait (default: two per CPU, at least 2). */
+  readonly maxExecutingRuns?: number;
   readonly now?: () => number;
 }
 
@@ -36,6 +40,7 @@ export class InMemoryRunRegistry implements RunRegistry {
   private readonly maxConcurrent: number;
   private readonly maxRetained: number;
   private readonly now: () => number;
+  private readonly executionSlots: Semaphore;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -44,6 +49,7 @@ export class InMemoryRunRegistry implements RunRegistry {
     this.maxConcurrent = options.maxConcurrentRuns ?? 4;
     this.maxRetained = options.maxRetainedRuns ?? 50;
     this.now = options.now ?? Date.now;
+    this.executionSlots = new Semaphore(options.maxExecutingRuns ?? Math.max(2, availableParallelism() * 2));
   }
 
   get activeCount(): number {
@@ -68,7 +74,7 @@ export class InMemoryRunRegistry implements RunRegistry {
     if (outer?.aborted) onOuterAbort();
     else outer?.addEventListener('abort', onOuterAbort, { once: true });
 
-    const handle = runPipeline(request, { ...this.deps, ...options.deps }, controller.signal);
+    const handle = runPipeline(request, { ...this.deps, ...options.deps, admission: this.executionSlots }, controller.signal);
     const record: Omit<RunRecord, 'done'> & { done?: Promise<TerminalEvent> } = {
       requestId: handle.requestId,
       request,
