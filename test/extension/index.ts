@@ -10,6 +10,7 @@ import { defineActivationSuite } from './activation.suite';
 import { allMeasurements } from './measurements';
 import { GREP_ENV, RESULTS_FILE_ENV, type ExtensionTestReport, type ExtensionTestResult } from './report';
 import { defineRunCommandSuite } from './run-command.suite';
+import { defineServerSuite } from './server.suite';
 import { defineSettingsSuite } from './settings.suite';
 
 function errorText(error: unknown): string {
@@ -27,6 +28,7 @@ export async function run(): Promise<void> {
   defineActivationSuite();
   defineSettingsSuite();
   defineRunCommandSuite();
+  defineServerSuite();
 
   const tests: ExtensionTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {
