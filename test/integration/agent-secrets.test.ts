@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createAgentChain } from '../../src/core/agent/create-agent-chain';
 import { ANTHROPIC_KEY, anthropicStandIn, everythingSent, recordingContext, testConfig, testWorkspace } from './agent-support';
+import { FAKE_GITHUB_TOKEN } from '../support/fake-secrets';
 
 const DOTENV_SECRET = 'STRIPE_KEY=rk_live_51Habcdefghijklmnop';
 const PEM_SECRET = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
-const GITHUB_TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+const GITHUB_TOKEN = FAKE_GITHUB_TOKEN;
 
 test('.env, keys and credential files never reach the model, whatever the prompt asks', async (t) => {
   const ws = await testWorkspace(t, {

@@ -15,8 +15,9 @@ import { Workspace } from '../../src/core/workspace/workspace';
 import { startAnthropicStandIn } from '../support/anthropic-stand-in';
 import type { LlmScript, LlmStandIn } from '../support/llm-script';
 import { startOpenAIStandIn } from '../support/openai-stand-in';
+import { FAKE_ANTHROPIC_KEY } from '../support/fake-secrets';
 
-export const ANTHROPIC_KEY = 'sk-ant-test-0123456789abcdef';
+export const ANTHROPIC_KEY = FAKE_ANTHROPIC_KEY;
 export const OPENAI_KEY = 'sk-test-openai-0123456789abcdef';
 export const CLAUDE_MODEL = 'claude-sonnet-4-6';
 export const GPT_MODEL = 'gpt-4.1-mini';

@@ -13,10 +13,11 @@ import { createSandboxFactory } from '../../src/core/sandbox/create-sandbox';
 import { E2bSandbox } from '../../src/core/sandbox/e2b-sandbox';
 import type { Sandbox } from '../../src/core/sandbox/sandbox';
 import { startE2bStandIn, type E2bStandIn } from '../support/e2b-stand-in.js';
+import { FAKE_E2B_ADAPTER_ANTHROPIC_KEY, FAKE_E2B_ADAPTER_GITHUB_TOKEN } from '../support/fake-secrets';
 
 const FAKE_SECRETS = {
-  GITHUB_TOKEN: 'ghp_e2bAdapterTestTokenMustNotLeak000000',
-  ANTHROPIC_API_KEY: 'sk-ant-e2bAdapterTestKeyMustNotLeak0000',
+  GITHUB_TOKEN: FAKE_E2B_ADAPTER_GITHUB_TOKEN,
+  ANTHROPIC_API_KEY: FAKE_E2B_ADAPTER_ANTHROPIC_KEY,
   OPENAI_API_KEY: 'sk-e2bAdapterTestOpenAiKeyMustNotLeak0000',
 };
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { hasCode } from '../../src/core/errors/tiny-backspace-error';
 import { parseRepositoryUrl } from '../../src/core/repo/parse-repository-url';
 import { looksLikeLocalPath } from '../../src/core/repo/resolve-local-repository';
+import { FAKE_GITHUB_TOKEN } from '../support/fake-secrets';
 
 const ghe = { enterpriseUrl: 'https://ghe.example.com' };
 const loopback = { enterpriseUrl: 'http://127.0.0.1:8123' };
@@ -51,7 +52,7 @@ describe('parseRepositoryUrl', () => {
     ['https://github.com.evil.com/octo/app', 'lookalike host'],
     ['https://evil.com/github.com/octo/app', 'host in path'],
     ['https://user:pass@github.com/octo/app', 'credentials'],
-    ['https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/octo/app', 'token in URL'],
+    [`https://${FAKE_GITHUB_TOKEN}@github.com/octo/app`, 'token in URL'],
     ['http://github.com/octo/app', 'plain http to github.com'],
     ['http://ghe.example.com/team/service', 'plain http to non-loopback enterprise'],
     ['https://github.com/octo/app;rm -rf /', 'shell metacharacters'],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventStamper } from '../../src/core/pipeline/run-context';
 import { RUN_EVENT_SCHEMA_VERSION, RunEventSchema, STEP_NAMES, isTerminalEvent, type RunEvent } from '../../src/protocol/run-events';
+import { FAKE_GITHUB_TOKEN } from '../support/fake-secrets';
 
 function stamper(): { stamper: EventStamper; events: RunEvent[] } {
   const events: RunEvent[] = [];
@@ -40,11 +41,11 @@ describe('run-event contract', () => {
   it('redacts known secrets and token shapes from every string field', () => {
     const { stamper: s, events } = stamper();
     s.addSecrets({ githubToken: 'plain-secret-value-123' });
-    s.emit({ kind: 'tool', type: 'tool', step: 'agent', tool: 'Bash', message: 'run', command: 'echo plain-secret-value-123', output: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' });
+    s.emit({ kind: 'tool', type: 'tool', step: 'agent', tool: 'Bash', message: 'run', command: 'echo plain-secret-value-123', output: FAKE_GITHUB_TOKEN });
     s.emit({ kind: 'failed', type: 'error', message: 'x', duration_ms: 1, error: { code: 'internal', message: 'token plain-secret-value-123 leaked' } });
     const text = JSON.stringify(events);
     assert.equal(text.includes('plain-secret-value-123'), false);
-    assert.equal(text.includes('ghp_abcdefghijklmnopqrstuvwxyz0123456789'), false);
+    assert.equal(text.includes(FAKE_GITHUB_TOKEN), false);
     assert.match(text, /\[REDACTED\]/);
   });
 
