@@ -1,6 +1,6 @@
 // Pure: the health view's HTML shell. No `vscode` import, so test/browser/health-view.test.ts loads the
 // very page, CSP included, that the extension serves.
-import { panelContentSecurityPolicy } from '../panel/panel-html';
+import { webviewContentSecurityPolicy, webviewPageHtml } from '../webview-page-html';
 
 export interface HealthViewHtmlInput {
   /** `webview.cspSource`: the origin VS Code serves local resources from. */
@@ -11,30 +11,16 @@ export interface HealthViewHtmlInput {
   readonly styleUri: string;
 }
 
-function attribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** The panel's policy, unchanged: no network, no inline script or style, local styles only. */
-export function healthViewContentSecurityPolicy(cspSource: string, nonce: string): string {
-  return panelContentSecurityPolicy(cspSource, nonce);
-}
+export const healthViewContentSecurityPolicy = webviewContentSecurityPolicy;
 
 export function healthViewHtml(input: HealthViewHtmlInput): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${attribute(healthViewContentSecurityPolicy(input.cspSource, input.nonce))}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${attribute(input.styleUri)}">
-  <title>Tiny Backspace Health</title>
-</head>
-<body>
-  <main id="app" data-testid="health-root" aria-live="polite">
-    <p class="placeholder">Loading…</p>
-  </main>
-  <script nonce="${attribute(input.nonce)}" src="${attribute(input.scriptUri)}"></script>
-</body>
-</html>`;
+  return webviewPageHtml({
+    cspSource: input.cspSource,
+    nonce: input.nonce,
+    scriptUri: input.scriptUri,
+    styleUris: [input.styleUri],
+    title: 'Tiny Backspace Health',
+    rootTestId: 'health-root',
+  });
 }
