@@ -58,10 +58,6 @@ export class InMemoryRunRegistry implements RunRegistry {
     return count;
   }
 
-  get concurrencyLimit(): number {
-    return this.maxConcurrent;
-  }
-
   start(request: RunRequest, options: StartOptions = {}): StartedRun {
     if (this.activeCount >= this.maxConcurrent) {
       throw new TinyBackspaceError('concurrency_limit', `${this.maxConcurrent} runs are already in progress.`, {

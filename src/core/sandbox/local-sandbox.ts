@@ -50,7 +50,6 @@ export const plainWrapper: CommandWrapper = {
 export class LocalSandbox implements Sandbox {
   readonly kind = 'local';
   readonly id = `local-${randomUUID().slice(0, 8)}`;
-  private disposed = false;
 
   constructor(
     readonly workdir: string,
@@ -101,11 +100,6 @@ export class LocalSandbox implements Sandbox {
     return entries.map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name)).sort();
   }
 
-  async dispose(): Promise<void> {
-    this.disposed = true;
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
+  /** Nothing to free: the pipeline owns and removes the run directory. */
+  async dispose(): Promise<void> {}
 }

@@ -1,6 +1,6 @@
 import type { ChangedFile, CheckResult, RunEventDraft } from '../../../protocol/run-events';
 import { OFFLINE_AGENT_NAME } from '../../agent/offline/offline-agent';
-import { repairAttemptsFrom } from '../../checks/regression-feedback';
+import { regressedChecks, repairAttemptsFrom } from '../../checks/regression-feedback';
 import { repairRegressions } from '../../checks/repair-loop';
 import { treeFromChanges } from '../../git/commit-from-changes';
 import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
@@ -19,10 +19,6 @@ function parseNumstat(output: string): Map<string, { additions: number; deletion
     stats.set(match[3] ?? '', { additions: Number(match[1]) || 0, deletions: Number(match[2]) || 0 });
   }
   return stats;
-}
-
-export function regressions(checks: readonly CheckResult[]): CheckResult[] {
-  return checks.filter((check) => check.after === 'failed' && check.before !== 'failed');
 }
 
 /** The change as a git tree, with per-file line counts and the patch. */
@@ -92,10 +88,10 @@ export async function validateChangesStep(context: RunContext, state: RunState):
   if (repaired.attemptsUsed > 0) await describeChange(context, state);
   const checks = repaired.checks;
   state.checks = checks;
+  const broken = regressedChecks(checks);
   if (checks.length > 0) {
-    context.emit({ kind: 'checks', type: regressions(checks).length > 0 ? 'warning' : 'success', step: 'validate_changes', message: describeChecks(checks), checks: [...checks] });
+    context.emit({ kind: 'checks', type: broken.length > 0 ? 'warning' : 'success', step: 'validate_changes', message: describeChecks(checks), checks: [...checks] });
   }
-  const broken = regressions(checks);
   if (broken.length > 0 && !context.options.allowFailingChecks) {
     throw new TinyBackspaceError('checks_failed', `The change breaks ${broken.map((check) => check.name).join(', ')}, which passed before it; no pull request was opened.`, {
       remedy: 'Look at the check output above, refine the prompt, or allow failing checks to open the PR anyway.',
