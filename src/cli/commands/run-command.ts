@@ -19,6 +19,8 @@ Options:
   --dry-run             Do everything except push and open the pull request; print the patch
   --draft               Open the pull request as a draft
   --allow-failing-checks  Open the pull request even if the change breaks checks that passed before
+  --allow-unisolated    Run the repository's checks even where nothing isolates them (no E2B key, no
+                        bubblewrap): they run as you and can read your files (also TINY_BACKSPACE_ALLOW_UNISOLATED=1)
   --json                One JSON run event per line on stdout
   --verbose             Show every progress and thinking event`;
 
@@ -47,6 +49,7 @@ export function parseRunArgs(argv: readonly string[]) {
       'dry-run': { type: 'boolean', default: false },
       draft: { type: 'boolean', default: false },
       'allow-failing-checks': { type: 'boolean', default: false },
+      'allow-unisolated': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
@@ -65,6 +68,7 @@ export function parseRunArgs(argv: readonly string[]) {
     dryRun: values['dry-run'] ?? false,
     draft: values.draft ?? false,
     allowFailingChecks: values['allow-failing-checks'] ?? false,
+    allowUnisolated: values['allow-unisolated'] ?? false,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
   };
@@ -73,6 +77,13 @@ export function parseRunArgs(argv: readonly string[]) {
 export async function runCommand(argv: readonly string[], io: RunCommandIo): Promise<number> {
   const args = parseRunArgs(argv);
   const renderer: Renderer = args.json ? new JsonRenderer(io.stdout) : new HumanRenderer(io.stdout, io.stderr, args.verbose);
+  // The CLI's user owns this host: --sandbox and --allow-unisolated are host policy, not request options
+  // (a request may only make the sandbox stricter; see sandbox/isolation-policy.ts).
+  const config = {
+    ...io.deps.config,
+    ...(args.sandbox ? { sandbox: args.sandbox } : {}),
+    ...(args.allowUnisolated ? { allowUnisolated: true } : {}),
+  };
   const handle = runPipeline(
     {
       repoUrl: args.repo,
@@ -81,11 +92,10 @@ export async function runCommand(argv: readonly string[], io: RunCommandIo): Pro
       options: {
         dryRun: args.dryRun,
         ...(args.draft ? { draft: true } : {}),
-        ...(args.sandbox ? { sandbox: args.sandbox } : {}),
         ...(args.allowFailingChecks ? { allowFailingChecks: true } : {}),
       },
     },
-    io.deps,
+    { ...io.deps, config },
     io.signal,
   );
   let terminal: RunEvent | undefined;

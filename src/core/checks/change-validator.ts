@@ -4,6 +4,7 @@ import type { Sandbox } from '../sandbox/sandbox';
 import type { CheckSpec } from './check-spec';
 import { checkOverridesFor, type CheckOverrides } from './check-overrides';
 import { decideInstall, installCommandsFor } from './dependency-install';
+import { skipChecksWithoutIsolation } from './isolation-guard';
 import { checksFromManifests, readTopLevelManifests, type TopLevelManifests } from './detect-checks';
 import type { FailureEnvironment } from './explain-check-failure';
 import { runCheck, type CheckRun } from './run-check';
@@ -97,6 +98,7 @@ export function createChangeValidator(options: ChangeValidatorOptions = {}): Cha
 
   return {
     async baseline(context) {
+      if (skipChecksWithoutIsolation(context, 'analyze')) return [];
       const manifests = await readTopLevelManifests(context.sandbox, context.signal);
       const { specs, overrides } = specsFor(context, manifests);
       const invalid = invalidResults(overrides);
@@ -110,6 +112,7 @@ export function createChangeValidator(options: ChangeValidatorOptions = {}): Cha
     },
 
     async afterChange(context, baseline) {
+      if (skipChecksWithoutIsolation(context, 'validate_changes')) return [];
       const manifests = await readTopLevelManifests(context.sandbox, context.signal);
       const { specs: current, overrides } = specsFor(context, manifests);
       const before = new Map(baseline.map((result) => [result.command, result]));

@@ -10,4 +10,6 @@ export interface CheckSpec {
   readonly source: 'detected' | 'override';
   /** Exit codes that mean "nothing to check" rather than failure (pytest exits 5 when it collects no tests). */
   readonly skipExitCodes?: readonly number[];
+  /** `registries` for dependency installs only; every check runs with no network (the default). */
+  readonly network?: 'none' | 'registries';
 }

@@ -11,16 +11,18 @@ export interface InstallDecision {
 }
 
 /**
- * `auto` installs only where that is both possible and contained: an E2B sandbox has network and runs
- * nothing on this machine. The bubblewrap sandbox has no network; the unisolated local sandbox would run
- * the packages' install scripts on the user's machine.
+ * `auto` installs only where that is both possible and contained: E2B limits egress to the package
+ * registries while installing and runs nothing on this machine. The bubblewrap sandbox has no network (it
+ * cannot limit a connection by domain); the opted-in unisolated sandbox would run the packages' install
+ * scripts on the user's machine. Without isolation nothing runs, `always` or not.
  */
 export function decideInstall(policy: EngineConfig['installDependencies'], isolation: IsolationInfo): InstallDecision {
+  if (isolation.level === 'none') return { install: false, reason: 'this machine has no sandbox isolation, so no repository code runs (installs included)' };
   if (policy === 'never') return { install: false, reason: 'dependency installs are turned off (installDependencies: never)' };
   if (policy === 'always') return { install: true, reason: 'installDependencies: always' };
-  if (isolation.level === 'e2b') return { install: true, reason: 'the E2B sandbox has network access' };
-  if (!isolation.network) return { install: false, reason: 'the isolated local sandbox has no network, so dependencies are not installed' };
-  return { install: false, reason: 'the local sandbox is not isolated, so dependencies (and their install scripts) are not installed on this machine' };
+  if (isolation.level === 'unisolated') return { install: false, reason: 'the local sandbox is not isolated, so dependencies (and their install scripts) are not installed on this machine' };
+  if (isolation.registryNetwork || isolation.network) return { install: true, reason: isolation.network ? 'the sandbox has network access' : 'the sandbox may reach the package registries while installing' };
+  return { install: false, reason: 'the isolated local sandbox has no network, so dependencies are not installed' };
 }
 
 function hasDependencies(packageJson: string | undefined): boolean {
@@ -37,7 +39,7 @@ function hasDependencies(packageJson: string | undefined): boolean {
 }
 
 function step(name: string, argv: readonly string[]): CheckSpec {
-  return { name, argv, command: shellJoin(argv), source: 'detected' };
+  return { name, argv, command: shellJoin(argv), source: 'detected', network: 'registries' };
 }
 
 /** How this repository installs its dependencies, if it declares any. */

@@ -63,6 +63,7 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       maxOutputBytes: KEPT_OUTPUT_BYTES,
+      ...(spec.network ? { network: spec.network } : {}),
       onStdout: (chunk) => combined.push(chunk),
       onStderr: (chunk) => combined.push(chunk),
     });

@@ -33,6 +33,19 @@ function installPolicy(value: string | undefined): 'auto' | 'always' | 'never' |
   return policy === 'auto' || policy === 'always' || policy === 'never' ? policy : undefined;
 }
 
+function flag(value: string | undefined): boolean {
+  const text = nonEmpty(value)?.toLowerCase();
+  return text === '1' || text === 'true' || text === 'yes';
+}
+
+function hostList(value: string | undefined): readonly string[] | undefined {
+  const names = nonEmpty(value)
+    ?.split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  return names && names.length > 0 ? names : undefined;
+}
+
 function providers(value: string | undefined): readonly ProviderName[] {
   const names = nonEmpty(value)
     ?.split(',')
@@ -58,6 +71,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
   const repairAttempts = Number(nonEmpty(env.TINY_BACKSPACE_REPAIR_ATTEMPTS));
   const commandTimeoutMs = positiveNumber(env.TINY_BACKSPACE_COMMAND_TIMEOUT_MS);
   const openaiToolUse = nonEmpty(env.OPENAI_TOOL_USE)?.toLowerCase();
+  const registries = hostList(env.TINY_BACKSPACE_PACKAGE_REGISTRIES);
+  const commandNetwork = flag(env.TINY_BACKSPACE_COMMAND_NETWORK);
   return {
     ...DEFAULT_CONFIG,
     github: {
@@ -84,6 +99,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
     ...(install ? { installDependencies: install } : {}),
     ...(Number.isInteger(repairAttempts) && repairAttempts >= 0 ? { repairAttempts } : {}),
     ...(commandTimeoutMs ? { commandTimeoutMs } : {}),
+    ...(flag(env.TINY_BACKSPACE_ALLOW_UNISOLATED) ? { allowUnisolated: true } : {}),
+    ...(registries || commandNetwork ? { network: { ...(registries ? { registries } : {}), ...(commandNetwork ? { commands: true } : {}) } } : {}),
     budget: {
       ...DEFAULT_CONFIG.budget,
       maxTurns: positiveNumber(env.TINY_BACKSPACE_MAX_TURNS) ?? DEFAULT_CONFIG.budget.maxTurns,

@@ -45,6 +45,13 @@ export interface EngineConfig {
   /** How many times a check regression is fed back to the agent for a fix (see checks/regression-feedback.ts). */
   readonly repairAttempts?: number;
   readonly commandTimeoutMs: number;
+  /**
+   * Run repository code even where nothing isolates it (no E2B key, no working bubblewrap). Host-only: the
+   * CLI's --allow-unisolated, TINY_BACKSPACE_ALLOW_UNISOLATED, or the machine-scoped VS Code setting.
+   */
+  readonly allowUnisolated?: boolean;
+  /** Network policy for sandboxed commands (see sandbox/isolation-policy.ts for the defaults). */
+  readonly network?: { readonly registries?: readonly string[]; readonly commands?: boolean };
   /** Tuning of the AI agent; every field has a default (see agent/agent-tuning.ts). */
   readonly agent?: AgentTuning;
 }

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'branch_not_found'
   | 'sandbox_failed'
   | 'sandbox_expired'
+  | 'isolation_unavailable'
   | 'command_timeout'
   | 'unsafe_path'
   | 'protected_path'

@@ -21,6 +21,8 @@ export function pullRequestBody(input: {
   requestId: string;
   changedFiles: readonly ChangedFile[];
   checks: readonly CheckResult[];
+  /** Why no check ran (no sandbox isolation), if so; see sandbox/isolation-policy.ts. */
+  checksNote?: string;
 }): string {
   const quoted = input.prompt
     .trim()
@@ -42,6 +44,7 @@ export function pullRequestBody(input: {
     sections.push('## Checks', '| Check | Command | Before | After |', '| --- | --- | --- | --- |');
     for (const check of input.checks) sections.push(`| ${check.name} | \`${check.command}\` | ${check.before ?? 'not run'} | ${check.after} |`);
   }
+  if (input.checksNote) sections.push('## Checks', `> [!WARNING]\n> ${input.checksNote}`);
   sections.push('---', `Produced by **${input.agent}** via Tiny Backspace (request \`${input.requestId}\`).`);
   return sections.join('\n\n').replace(/\n\n\|/g, '\n|');
 }

@@ -42,7 +42,7 @@ export interface BubblewrapWrapperOptions extends BubblewrapTools {
  * The environment is not passed as --setenv (argv is visible in `ps`): bwrap hands its own, already clean,
  * environment to the command.
  */
-export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPaths: readonly string[] = DEFAULT_HIDDEN_PATHS): string[] {
+export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPaths: readonly string[] = DEFAULT_HIDDEN_PATHS, shareNetwork = false): string[] {
   // /home is always a fresh tmpfs: the clone's mount point lives in it.
   const hide = new Set(['/home', ...hiddenPaths]);
   const runDir = path.dirname(path.resolve(hostWorkdir));
@@ -56,7 +56,10 @@ export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPath
     BWRAP_REPO,
     '--chdir',
     innerCwd,
+    // Own user, PID, IPC, UTS, cgroup and network namespaces: the command sees no host process (so no
+    // parent's /proc/PID/environ) and, unless the user allowed it, no network.
     '--unshare-all',
+    ...(shareNetwork ? ['--share-net'] : []),
     '--cap-drop',
     'ALL',
     '--die-with-parent',
@@ -77,8 +80,10 @@ export function createBubblewrapWrapper(options: BubblewrapWrapperOptions): Comm
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   return {
     isolation: BUBBLEWRAP_ISOLATION,
-    wrap(argv, { workdir, cwd, env }) {
-      const bwrap = [options.bwrap, ...bubblewrapArgs(workdir, innerPath(workdir, cwd), options.hiddenPaths), '--', ...argv];
+    wrap(argv, { workdir, cwd, env, policy }) {
+      // Dependency installs get no network here either: bwrap cannot filter by domain (see ARCHITECTURE.md).
+      const shareNetwork = policy?.commands === true;
+      const bwrap = [options.bwrap, ...bubblewrapArgs(workdir, innerPath(workdir, cwd), options.hiddenPaths, shareNetwork), '--', ...argv];
       const limited = options.prlimit ? [options.prlimit, `--fsize=${maxFileBytes}`, '--', ...bwrap] : bwrap;
       // HOME is the tmpfs parent of the clone: caches written there vanish with the sandbox.
       return { argv: limited, env: { ...env, HOME: BWRAP_HOME }, cwd: workdir };

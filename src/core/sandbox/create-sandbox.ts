@@ -6,9 +6,12 @@ import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import { nullLogger, type Logger } from '../logging/logger';
 import { probeBubblewrap, type BubblewrapProbe } from './bubblewrap';
 import { createE2bSdkSandbox, type E2bConnection, type E2bSandboxLike } from './e2b-client';
-import { E2bSandbox } from './e2b-sandbox';
-import { DEFAULT_SANDBOX_PATH, LocalSandbox, NO_ISOLATION, plainWrapper, type CommandWrapper } from './local-sandbox';
-import type { IsolationInfo, Sandbox, SandboxCreateOptions, SandboxFactory } from './sandbox';
+import { E2bSandbox, e2bEgressRules } from './e2b-sandbox';
+import { DEFAULT_PACKAGE_REGISTRIES } from './isolation-policy';
+import { DEFAULT_SANDBOX_PATH, LocalSandbox, NO_ISOLATION, plainWrapper, refusingWrapper, type CommandWrapper } from './local-sandbox';
+import type { IsolationInfo, Sandbox, SandboxCreateOptions, SandboxFactory, SandboxNetworkPolicy } from './sandbox';
+
+const DEFAULT_NETWORK: SandboxNetworkPolicy = { registries: DEFAULT_PACKAGE_REGISTRIES, commands: false };
 
 export const DEFAULT_E2B_LIFETIME_MS = 10 * 60_000;
 
@@ -41,16 +44,23 @@ export async function resolveSandboxMode(mode: SandboxMode, e2bApiKey: string | 
   });
 }
 
-/** What the local sandbox offers on this machine, in words for the stream and the health view. */
-export function localIsolationFor(probe: BubblewrapProbe): { wrapper: CommandWrapper; isolation: IsolationInfo } {
+/**
+ * What the local sandbox offers on this machine, in words for the stream and the health view. Without
+ * isolation nothing runs (`none`), unless the host opted in (`unisolated`); there is no silent middle.
+ */
+export function localIsolationFor(probe: BubblewrapProbe, allowUnisolated = false): { wrapper: CommandWrapper; isolation: IsolationInfo } {
   if (probe.available) return { wrapper: probe.wrapper, isolation: probe.wrapper.isolation };
-  const isolation: IsolationInfo = { ...NO_ISOLATION, summary: `${NO_ISOLATION.summary} (Why: ${probe.reason}.)` };
-  return { wrapper: { ...plainWrapper, isolation }, isolation };
+  const base = allowUnisolated ? plainWrapper : refusingWrapper;
+  const remedy = `${probe.reason}. ${NO_ISOLATION.remedy ?? ''}`.trim();
+  const isolation: IsolationInfo = allowUnisolated
+    ? { ...base.isolation, summary: `${base.isolation.summary} (Why no isolation: ${probe.reason}.)` }
+    : { ...base.isolation, summary: `${base.isolation.summary} (Why: ${probe.reason}.)`, remedy };
+  return { wrapper: { ...base, isolation }, isolation };
 }
 
 /** For the health view and `tiny-backspace health`: what a local run gets on this machine, in words. */
-export async function describeLocalIsolation(probe: () => Promise<BubblewrapProbe> = () => probeBubblewrap()): Promise<IsolationInfo> {
-  return localIsolationFor(await probe()).isolation;
+export async function describeLocalIsolation(probe: () => Promise<BubblewrapProbe> = () => probeBubblewrap(), allowUnisolated = false): Promise<IsolationInfo> {
+  return localIsolationFor(await probe(), allowUnisolated).isolation;
 }
 
 export function createSandboxFactory(options: SandboxFactoryOptions = {}): SandboxFactory {
@@ -66,8 +76,8 @@ export function createSandboxFactory(options: SandboxFactoryOptions = {}): Sandb
     const apiKey = create.mode === 'local' ? undefined : await options.e2bApiKey?.();
     const mode = await resolveSandboxMode(create.mode, apiKey);
     if (mode === 'local' || !apiKey) {
-      const { wrapper } = localIsolationFor(await localIsolation());
-      return new LocalSandbox(create.hostWorkdir, wrapper, { searchPath: sandboxSearchPath(options.hostPath) });
+      const { wrapper } = localIsolationFor(await localIsolation(), create.allowUnisolated === true);
+      return new LocalSandbox(create.hostWorkdir, wrapper, { searchPath: sandboxSearchPath(options.hostPath), network: create.network ?? DEFAULT_NETWORK });
     }
     return createE2bSandbox(apiKey, create, options, logger);
   };
@@ -77,16 +87,26 @@ async function createE2bSandbox(apiKey: string, create: SandboxCreateOptions, op
   const e2b = options.e2b ?? {};
   const lifetimeMs = e2b.timeoutMs ?? DEFAULT_E2B_LIFETIME_MS;
   const started = Date.now();
+  const network = create.network ?? DEFAULT_NETWORK;
+  const rules = e2bEgressRules(network, 'registries');
   create.log(`Creating an E2B sandbox${e2b.template ? ` from template ${e2b.template}` : ''}`);
   let client: E2bSandboxLike;
   try {
-    client = await (options.createE2bClient ?? createE2bSdkSandbox)({
+    // Not given the run's signal: an aborted create request may still have started a sandbox at E2B, which
+    // we would then never learn about. The call finishes, and a sandbox that arrives after a cancel is killed.
+    const creating = (options.createE2bClient ?? createE2bSdkSandbox)({
       apiKey,
       ...(e2b.apiUrl ? { apiUrl: e2b.apiUrl } : {}),
       ...(e2b.sandboxUrl ? { sandboxUrl: e2b.sandboxUrl } : {}),
       ...(e2b.template ? { template: e2b.template } : {}),
       timeoutMs: lifetimeMs,
-      signal: create.signal,
+      ...(rules ? { network: rules } : {}),
+    });
+    client = await untilCreatedOrCancelled(creating, create.signal, (late) => {
+      void late.kill({ requestTimeoutMs: 15_000 }).then(
+        () => create.log(`Killed E2B sandbox ${late.sandboxId}, created after the run was cancelled`),
+        (error: unknown) => logger.error('Could not kill an E2B sandbox created after cancel', error, { sandbox: late.sandboxId }),
+      );
     });
   } catch (error) {
     if (create.signal.aborted || isAbortLike(error)) throw new CancelledError(create.signal.aborted ? abortReason(create.signal) : undefined);
@@ -98,7 +118,35 @@ async function createE2bSandbox(apiKey: string, create: SandboxCreateOptions, op
     });
   }
   // The run's signal: cancelling kills the sandbox at once, even while a step is still waiting on it.
-  const sandbox = new E2bSandbox(client, { lifetimeMs, log: create.log, logger, signal: create.signal });
+  const sandbox = new E2bSandbox(client, { lifetimeMs, log: create.log, logger, signal: create.signal, network });
+  if (!rules) create.log('E2B sandbox network is open: you allowed commands to reach the network (TINY_BACKSPACE_COMMAND_NETWORK).');
   create.log(`E2B sandbox ${sandbox.id} ready in ${Date.now() - started} ms`);
   return sandbox;
+}
+
+/**
+ * Waits for a sandbox create call, but gives up at once on cancel. The create call itself keeps going: what
+ * it returns after the cancel goes to `onLate` (which kills it), so no sandbox is left running at E2B.
+ */
+export function untilCreatedOrCancelled<T>(creating: Promise<T>, signal: AbortSignal, onLate: (late: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let gaveUp = false;
+    const onAbort = (): void => {
+      gaveUp = true;
+      reject(new CancelledError(abortReason(signal)));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    creating.then(
+      (created) => {
+        signal.removeEventListener('abort', onAbort);
+        if (gaveUp) onLate(created);
+        else resolve(created);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!gaveUp) reject(error);
+      },
+    );
+  });
 }

@@ -45,14 +45,24 @@ export interface E2bSandboxLike {
   };
   readonly files: {
     read(path: string, opts?: E2bRequestOptions): Promise<string>;
-    write(path: string, data: string | Blob, opts?: E2bRequestOptions): Promise<unknown>;
+    write(path: string, data: string | Blob | ReadableStream<Uint8Array>, opts?: E2bRequestOptions & { useOctetStream?: boolean }): Promise<unknown>;
     list(path: string, opts?: E2bRequestOptions & { depth?: number }): Promise<E2bEntryLike[]>;
     remove(path: string, opts?: E2bRequestOptions): Promise<void>;
   };
   setTimeout(timeoutMs: number, opts?: E2bRequestOptions): Promise<void>;
   isRunning(opts?: E2bRequestOptions): Promise<boolean>;
   kill(opts?: E2bRequestOptions): Promise<boolean>;
+  /** Replaces the sandbox's egress rules (allowed entries win over denied ones). */
+  updateNetwork(network: E2bEgressRules, opts?: E2bRequestOptions): Promise<void>;
 }
+
+export interface E2bEgressRules {
+  readonly allowOut?: string[];
+  readonly denyOut?: string[];
+}
+
+/** E2B's "all traffic" sentinel (the SDK exports it as ALL_TRAFFIC). */
+export const E2B_ALL_TRAFFIC = '0.0.0.0/0';
 
 // Compile-time only: the real SDK class must keep fitting the narrow interface.
 const _sdkStillFits = (sandbox: E2bSdkSandbox): E2bSandboxLike => sandbox;
@@ -68,6 +78,8 @@ export interface E2bConnection {
   readonly timeoutMs: number;
   readonly requestTimeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Egress rules from the start; without them the sandbox can reach the internet. */
+  readonly network?: E2bEgressRules;
 }
 
 /** Creates a sandbox with the real SDK (loaded lazily, so runs that stay local never load it). */
@@ -81,6 +93,7 @@ export async function createE2bSdkSandbox(connection: E2bConnection): Promise<E2
     requestTimeoutMs: connection.requestTimeoutMs ?? 30_000,
     // The sandbox gets no environment variables: no token or key ever enters it.
     envs: {},
+    ...(connection.network ? { network: { ...connection.network } } : {}),
     ...(connection.signal ? { signal: connection.signal } : {}),
   };
   return connection.template ? Sandbox.create(connection.template, options) : Sandbox.create(options);

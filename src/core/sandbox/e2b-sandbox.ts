@@ -4,10 +4,10 @@ import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import { nullLogger, type Logger } from '../logging/logger';
 import { normalizeRepoPath, writablePath } from '../workspace/path-guard';
 import { CappedText } from './capped-text';
-import type { E2bCommandHandleLike, E2bSandboxLike } from './e2b-client';
-import type { IsolationInfo, Sandbox, SandboxExecOptions, SandboxExecResult } from './sandbox';
+import { E2B_ALL_TRAFFIC, type E2bCommandHandleLike, type E2bEgressRules, type E2bSandboxLike } from './e2b-client';
+import type { IsolationInfo, NetworkAccess, Sandbox, SandboxExecOptions, SandboxExecResult, SandboxNetworkPolicy } from './sandbox';
 import { shellJoin } from './shell-quote';
-import { packTree } from './tree-archive';
+import { streamTree } from './tree-archive';
 
 export const E2B_HOME = '/home/user';
 export const E2B_REPO = `${E2B_HOME}/repo`;
@@ -23,9 +23,22 @@ const BASE_ENV: Readonly<Record<string, string>> = { CI: 'true', GIT_TERMINAL_PR
 
 export const E2B_ISOLATION: IsolationInfo = {
   level: 'e2b',
-  network: true,
-  summary: 'E2B cloud sandbox: a fresh VM for this run that holds no token or key and is killed when the run ends; commands in it can reach the internet.',
+  network: false,
+  registryNetwork: true,
+  summary:
+    'E2B cloud sandbox: a fresh VM for this run that holds no token or key and is killed when the run ends; egress is limited by E2B to the package registries while dependencies install, and closed for checks and commands.',
 };
+
+/** The egress rules E2B enforces for a phase of the run: registries only, nothing, or (user's choice) everything. */
+export function e2bEgressRules(policy: SandboxNetworkPolicy, access: NetworkAccess): E2bEgressRules | undefined {
+  if (policy.commands) return undefined;
+  return access === 'registries' ? { allowOut: [...policy.registries], denyOut: [E2B_ALL_TRAFFIC] } : { denyOut: [E2B_ALL_TRAFFIC] };
+}
+
+export function e2bIsolationFor(policy: SandboxNetworkPolicy): IsolationInfo {
+  if (!policy.commands) return E2B_ISOLATION;
+  return { ...E2B_ISOLATION, network: true, summary: 'E2B cloud sandbox: a fresh VM for this run that holds no token or key and is killed when the run ends; commands can reach the internet (you allowed it).' };
+}
 
 export interface E2bSandboxOptions {
   /** The sandbox's own lifetime at E2B; renewed while the run is active. */
@@ -36,6 +49,8 @@ export interface E2bSandboxOptions {
   readonly logger?: Logger;
   /** When this aborts (the run is cancelled) the sandbox is killed right away. */
   readonly signal?: AbortSignal;
+  /** The egress policy the sandbox was created with (`registries` rules); absent: no network control. */
+  readonly network?: SandboxNetworkPolicy;
 }
 
 function isNamed(error: unknown, ...names: string[]): error is Error {
@@ -59,8 +74,11 @@ function describe(error: unknown): string {
 export class E2bSandbox implements Sandbox {
   readonly kind = 'e2b';
   readonly workdir = E2B_REPO;
-  readonly isolation = E2B_ISOLATION;
+  readonly isolation: IsolationInfo;
   readonly id: string;
+  /** The egress phase E2B currently enforces; the sandbox is created in the `registries` phase. */
+  private networkPhase: NetworkAccess = 'registries';
+  private networkChange: Promise<void> = Promise.resolve();
   private state: 'active' | 'expired' | 'disposed' = 'active';
   private renewTimer: NodeJS.Timeout | undefined;
   private disposing: Promise<void> | undefined;
@@ -72,6 +90,7 @@ export class E2bSandbox implements Sandbox {
     private readonly options: E2bSandboxOptions,
   ) {
     this.id = sdk.sandboxId;
+    this.isolation = options.network ? e2bIsolationFor(options.network) : { ...E2B_ISOLATION, network: true, summary: 'E2B cloud sandbox (no egress rules applied).' };
     this.logger = options.logger ?? nullLogger;
     const every = options.renewEveryMs ?? Math.max(1_000, Math.floor(options.lifetimeMs / 3));
     this.renewTimer = setInterval(() => void this.renew(), every);
@@ -85,10 +104,17 @@ export class E2bSandbox implements Sandbox {
     return this.state === 'disposed';
   }
 
+  /** Streams the checkout up as one gzipped tar (never held in memory), credential files left out. */
   async importTree(hostDir: string, signal: AbortSignal): Promise<void> {
-    const archive = await packTree(hostDir, signal);
+    const archive = await streamTree(hostDir, signal);
     const target = path.posix.join(E2B_HOME, IMPORT_ARCHIVE);
-    await this.call('upload the checkout', signal, () => this.sdk.files.write(target, new Blob([new Uint8Array(archive)]), { signal }));
+    try {
+      await this.call('upload the checkout', signal, () => this.sdk.files.write(target, archive.stream, { signal, useOctetStream: true }));
+    } catch (error) {
+      archive.cancel();
+      throw error;
+    }
+    await archive.finished;
     const unpack = `mkdir -p repo && tar -xzf ${IMPORT_ARCHIVE} -C repo --no-same-owner && rm -f ${IMPORT_ARCHIVE}`;
     const result = await this.run(unpack, E2B_HOME, { timeoutMs: 5 * 60_000, signal });
     if (result.exitCode !== 0) {
@@ -96,13 +122,31 @@ export class E2bSandbox implements Sandbox {
         remedy: 'Use a sandbox template that has tar and enough disk space, or --sandbox local.',
       });
     }
-    this.options.log?.(`Uploaded the checkout (${Math.ceil(archive.length / 1024)} KiB) to E2B sandbox ${this.id}`);
+    this.options.log?.(`Uploaded the checkout (${Math.ceil(archive.bytes() / 1024)} KiB) to E2B sandbox ${this.id}`);
+    if (archive.withheld.length > 0) this.options.log?.(`Left ${archive.withheld.length} credential file(s) out of the sandbox copy (.env*, keys, credential files, links to them)`);
   }
 
-  exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult> {
-    if (argv.length === 0) return Promise.reject(new Error('exec needs a command'));
+  async exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult> {
+    if (argv.length === 0) throw new Error('exec needs a command');
     const cwd = options.cwd === undefined ? E2B_REPO : path.posix.join(E2B_REPO, normalizeRepoPath(options.cwd));
+    await this.enterNetworkPhase(options.network ?? 'none', options.signal);
     return this.run(shellJoin(argv), cwd, options);
+  }
+
+  /** Asks E2B to switch egress rules before a command of another phase runs (installs vs checks). */
+  private enterNetworkPhase(access: NetworkAccess, signal: AbortSignal): Promise<void> {
+    const policy = this.options.network;
+    this.networkChange = this.networkChange.then(async () => {
+      if (!policy || this.networkPhase === access) return;
+      const rules = e2bEgressRules(policy, access);
+      if (rules) await this.call('change its network rules', signal, () => this.sdk.updateNetwork({ ...rules }, { signal, requestTimeoutMs: CONTROL_REQUEST_TIMEOUT_MS }));
+      this.networkPhase = access;
+      this.options.log?.(access === 'registries' ? `E2B sandbox ${this.id}: network limited to ${policy.registries.join(', ')}` : `E2B sandbox ${this.id}: network closed`);
+    });
+    const change = this.networkChange;
+    // A failed change is reported to its caller; the next caller tries again.
+    this.networkChange = change.catch(() => undefined);
+    return change;
   }
 
   async readFile(relativePath: string, signal: AbortSignal): Promise<string> {

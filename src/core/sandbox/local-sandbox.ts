@@ -1,27 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import { runProcess } from '../process/run-process';
 import { writeFileAtomic } from '../workspace/atomic-write';
 import { normalizeRepoPath, resolveReadTarget, resolveWriteTarget } from '../workspace/path-guard';
-import type { IsolationInfo, Sandbox, SandboxExecOptions, SandboxExecResult } from './sandbox';
+import { NO_ISOLATION_REMEDY } from './isolation-policy';
+import type { IsolationInfo, NetworkAccess, Sandbox, SandboxExecOptions, SandboxExecResult, SandboxNetworkPolicy } from './sandbox';
+import { withholdSecretFiles } from './secret-withholding';
 
 /** Turns a command into the argv that runs it under some isolation (or none). */
 export interface CommandWrapper {
   readonly isolation: IsolationInfo;
-  wrap(argv: readonly string[], options: { workdir: string; cwd: string; env: Record<string, string>; timeoutMs: number }): {
+  wrap(
+    argv: readonly string[],
+    options: { workdir: string; cwd: string; env: Record<string, string>; timeoutMs: number; network?: NetworkAccess; policy?: SandboxNetworkPolicy },
+  ): {
     argv: string[];
     env: NodeJS.ProcessEnv;
     cwd: string;
   };
 }
 
+/** Nothing isolates here and the user did not opt in: repository code does not run at all. */
 export const NO_ISOLATION: IsolationInfo = {
   level: 'none',
-  network: true,
-  summary:
-    'Local sandbox without isolation: commands run as you, in a temporary directory, with a time limit and an environment that holds no tokens, but they can reach the network and your files.',
+  network: false,
+  summary: 'No sandbox isolation on this machine, so repository code will not run: no checks, no dependency install, no command tool. The run still ends in a pull request.',
+  remedy: NO_ISOLATION_REMEDY,
 };
+
+/** The user opted in (host setting, never a request): commands run as the user. */
+export const UNISOLATED: IsolationInfo = {
+  level: 'unisolated',
+  network: true,
+  registryNetwork: true,
+  summary:
+    'Local sandbox WITHOUT isolation (you opted in): repository commands run as you, in a temporary directory, with a time limit and an environment that holds no tokens, but they can read your files, reach the network, and read the environment of their parent processes.',
+};
+
+function refuseWithoutIsolation(): never {
+  throw new TinyBackspaceError('isolation_unavailable', 'Repository code does not run here: this machine has no sandbox isolation.', { remedy: NO_ISOLATION_REMEDY });
+}
 
 export const DEFAULT_SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -39,11 +59,18 @@ export function cleanSandboxEnv(home: string, searchPath: string = DEFAULT_SANDB
   };
 }
 
+/** Runs commands as they are; only for the opted-in unisolated sandbox. */
 export const plainWrapper: CommandWrapper = {
-  isolation: NO_ISOLATION,
+  isolation: UNISOLATED,
   wrap(argv, { cwd, env }) {
     return { argv: [...argv], env: { ...env }, cwd };
   },
+};
+
+/** Runs nothing: the sandbox of a machine without isolation. */
+export const refusingWrapper: CommandWrapper = {
+  isolation: NO_ISOLATION,
+  wrap: refuseWithoutIsolation,
 };
 
 /** A per-run temporary directory on this machine; the pipeline owns and removes the directory itself. */
@@ -53,24 +80,39 @@ export class LocalSandbox implements Sandbox {
 
   constructor(
     readonly workdir: string,
-    private readonly wrapper: CommandWrapper = plainWrapper,
-    private readonly options: { readonly searchPath?: string } = {},
+    private readonly wrapper: CommandWrapper = refusingWrapper,
+    private readonly options: { readonly searchPath?: string; readonly network?: SandboxNetworkPolicy } = {},
   ) {}
 
   get isolation(): IsolationInfo {
-    return this.wrapper.isolation;
+    const isolation = this.wrapper.isolation;
+    if (isolation.level === 'bubblewrap' && this.options.network?.commands) return { ...isolation, network: true, summary: `${isolation.summary} Network: allowed for commands (you allowed it).` };
+    return isolation;
   }
 
-  async importTree(hostDir: string): Promise<void> {
+  /**
+   * The local sandbox works in the run checkout itself. Credential files are taken out of it (the commit is
+   * built from git objects, so they stay in the repository): a sandboxed command never reads them.
+   */
+  async importTree(hostDir: string, signal: AbortSignal): Promise<void> {
     if (path.resolve(hostDir) !== path.resolve(this.workdir)) {
       throw new Error('The local sandbox works in the run checkout itself; importing another tree is not supported.');
     }
+    await withholdSecretFiles(this.workdir, signal);
   }
 
   async exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult> {
     const cwd = options.cwd === undefined ? this.workdir : path.join(this.workdir, normalizeRepoPath(options.cwd));
+    if (this.isolation.level === 'none') refuseWithoutIsolation();
     const env = { ...cleanSandboxEnv(this.workdir, this.options.searchPath), ...options.env };
-    const wrapped = this.wrapper.wrap(argv, { workdir: this.workdir, cwd, env, timeoutMs: options.timeoutMs });
+    const wrapped = this.wrapper.wrap(argv, {
+      workdir: this.workdir,
+      cwd,
+      env,
+      timeoutMs: options.timeoutMs,
+      network: options.network ?? 'none',
+      ...(this.options.network ? { policy: this.options.network } : {}),
+    });
     return runProcess(wrapped.argv, {
       cwd: wrapped.cwd,
       env: wrapped.env,

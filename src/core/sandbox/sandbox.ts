@@ -10,7 +10,14 @@ export interface SandboxExecOptions {
   readonly maxOutputBytes?: number;
   readonly onStdout?: (chunk: string) => void;
   readonly onStderr?: (chunk: string) => void;
+  /**
+   * What the command may reach. `none` (the default) for checks and agent commands; `registries` only for
+   * dependency installs, limited to the configured package registries where the sandbox can enforce it.
+   */
+  readonly network?: NetworkAccess;
 }
+
+export type NetworkAccess = 'none' | 'registries';
 
 export interface SandboxExecResult {
   /** A non-zero exit is a result, not an error. */
@@ -21,11 +28,22 @@ export interface SandboxExecResult {
   readonly truncated: boolean;
 }
 
+/**
+ * `none`: no isolation here, so repository code does not run at all (no checks, installs or command tool).
+ * `unisolated`: no isolation either, but the user opted in on this machine, so commands run as the user.
+ */
+export type IsolationLevel = 'e2b' | 'bubblewrap' | 'unisolated' | 'none';
+
 export interface IsolationInfo {
-  readonly level: 'e2b' | 'bubblewrap' | 'none';
+  readonly level: IsolationLevel;
   /** One sentence for the user: what this sandbox does and does not protect against. */
   readonly summary: string;
+  /** Whether checks and agent commands can reach the network (only when the user allowed it). */
   readonly network: boolean;
+  /** Whether dependency installs can reach the allowed package registries. */
+  readonly registryNetwork?: boolean;
+  /** For `none`: why there is no isolation and how to get it. */
+  readonly remedy?: string;
 }
 
 /**
@@ -55,6 +73,17 @@ export interface SandboxCreateOptions {
   readonly hostWorkdir: string;
   readonly signal: AbortSignal;
   readonly log: (message: string) => void;
+  /** Host policy (CLI flag, environment, machine setting), never a request field: run unisolated when nothing isolates. */
+  readonly allowUnisolated?: boolean;
+  /** Host policy: where dependency installs may connect, and whether other commands get network. */
+  readonly network?: SandboxNetworkPolicy;
+}
+
+export interface SandboxNetworkPolicy {
+  /** Host names (`registry.npmjs.org`, `*.pythonhosted.org`) dependency installs may reach. */
+  readonly registries: readonly string[];
+  /** Checks and agent commands get network only when this is true. */
+  readonly commands: boolean;
 }
 
 export type SandboxFactory = (options: SandboxCreateOptions) => Promise<Sandbox>;

@@ -89,6 +89,8 @@ export function engineConfigFromSettings(read: SettingsReader, env: NodeJS.Proce
       ...(maxCostUsd !== undefined && maxCostUsd >= 0 ? { maxCostUsd } : {}),
     },
     ...(checks ? { checks } : {}),
+    // Machine-scoped in package.json (VS Code ignores it in workspace settings); only a literal true opts in.
+    ...(read('sandbox.allowUnisolated').value === true ? { allowUnisolated: true } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { commitTree } from '../../git/commit-from-changes';
 import { branchName } from '../branch-name';
+import { pullRequestIsolationNote } from '../../sandbox/isolation-policy';
 import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-text';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
@@ -74,6 +75,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
         requestId: context.requestId,
         changedFiles,
         checks: state.checks ?? [],
+        checksNote: pullRequestIsolationNote(state.sandbox?.isolation),
       }),
       draft: context.options.draft ?? context.deps.config.draftPullRequests,
     },
