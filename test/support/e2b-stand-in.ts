@@ -35,6 +35,8 @@ export interface StandInSandbox {
   envVars: unknown;
   timeoutSeconds: number;
   state: 'running' | 'killed' | 'expired';
+  /** Egress rules as E2B holds them: from the create request, replaced by each PUT .../network. */
+  network: { allowOut?: string[]; denyOut?: string[] } | undefined;
   /** Host directory standing for the sandbox's `/`; kept until `close()` so tests can inspect it. */
   root: string;
   envdAccessToken: string;
@@ -110,7 +112,16 @@ function isBinary(contentType: string | undefined): boolean {
   return /multipart\/form-data|octet-stream/.test(contentType ?? '');
 }
 
-export async function startE2bStandIn(options: { apiKey?: string } = {}): Promise<E2bStandIn> {
+export interface E2bStandInOptions {
+  apiKey?: string;
+  /**
+   * Awaited after a sandbox was created and before the create call is answered: the window in which a
+   * client may give up while E2B already runs the sandbox.
+   */
+  beforeCreateReply?: (sandboxId: string) => Promise<void>;
+}
+
+export async function startE2bStandIn(options: E2bStandInOptions = {}): Promise<E2bStandIn> {
   const root = await mkdtemp(path.join(tmpdir(), 'e2b-stand-in-'));
   const apiKey = options.apiKey ?? `e2b_${randomBytes(20).toString('hex')}`;
   const requests: RecordedE2bRequest[] = [];
@@ -142,7 +153,7 @@ export async function startE2bStandIn(options: { apiKey?: string } = {}): Promis
   async function handleApi(method: string, url: URL, headers: IncomingMessage['headers'], body: Buffer): Promise<Reply> {
     if (headers['x-api-key'] !== apiKey) return json(401, { code: 401, message: 'Invalid API key' });
     if (method === 'POST' && url.pathname === '/v2/sandboxes') {
-      const request = JSON.parse(body.toString('utf8') || '{}') as { templateID?: string; timeout?: number; envVars?: unknown };
+      const request = JSON.parse(body.toString('utf8') || '{}') as { templateID?: string; timeout?: number; envVars?: unknown; network?: { allowOut?: string[]; denyOut?: string[] } };
       const id = `sb${nextSandbox++}${randomBytes(4).toString('hex')}`;
       const sandboxRoot = path.join(root, id);
       await mkdir(path.join(sandboxRoot, 'home', 'user'), { recursive: true });
@@ -153,6 +164,7 @@ export async function startE2bStandIn(options: { apiKey?: string } = {}): Promis
         envVars: request.envVars,
         timeoutSeconds: request.timeout ?? 300,
         state: 'running',
+        network: request.network,
         root: sandboxRoot,
         envdAccessToken: randomBytes(16).toString('hex'),
         nextPid: 100,
@@ -161,9 +173,10 @@ export async function startE2bStandIn(options: { apiKey?: string } = {}): Promis
       };
       sandboxes.set(id, sandbox);
       armExpiry(sandbox);
+      await options.beforeCreateReply?.(id);
       return json(201, { sandboxID: id, templateID: sandbox.templateID, clientID: 'stand-in', envdVersion: ENVD_VERSION, envdAccessToken: sandbox.envdAccessToken, domain: null });
     }
-    const match = /^\/sandboxes\/([^/]+)(\/timeout)?$/.exec(url.pathname);
+    const match = /^\/sandboxes\/([^/]+)(\/timeout|\/network)?$/.exec(url.pathname);
     const sandbox = match ? sandboxes.get(decodeURIComponent(match[1] ?? '')) : undefined;
     if (!match) return json(404, { code: 404, message: `no route ${method} ${url.pathname}` });
     if (!sandbox || sandbox.state !== 'running') return json(404, { code: 404, message: `sandbox ${match[1]} not found` });
@@ -171,7 +184,17 @@ export async function startE2bStandIn(options: { apiKey?: string } = {}): Promis
       endSandbox(sandbox, 'killed');
       return { status: 204 };
     }
-    if (method === 'POST' && match[2]) {
+    if (match[2] === '/network') {
+      if (method !== 'PUT') return json(405, { code: 405, message: 'method not allowed' });
+      const update = JSON.parse(body.toString('utf8') || '{}') as { allowOut?: unknown; denyOut?: unknown };
+      const list = (value: unknown): value is string[] | undefined => value === undefined || (Array.isArray(value) && value.every((entry) => typeof entry === 'string'));
+      if (!list(update.allowOut) || !list(update.denyOut)) return json(400, { code: 400, message: 'allowOut and denyOut must be lists of strings' });
+      // Domain names are not supported for deny rules (E2B's API reference).
+      if (update.denyOut?.some((entry) => /[a-z]/i.test(entry) && !entry.includes(':'))) return json(400, { code: 400, message: 'denyOut accepts CIDR blocks and IP addresses only' });
+      sandbox.network = { ...(update.allowOut ? { allowOut: update.allowOut } : {}), ...(update.denyOut ? { denyOut: update.denyOut } : {}) };
+      return { status: 204 };
+    }
+    if (method === 'POST' && match[2] === '/timeout') {
       const { timeout } = JSON.parse(body.toString('utf8') || '{}') as { timeout?: number };
       sandbox.timeoutSeconds = timeout ?? sandbox.timeoutSeconds;
       armExpiry(sandbox);
@@ -207,6 +230,14 @@ export async function startE2bStandIn(options: { apiKey?: string } = {}): Promis
       if (!info) return json(404, { code: 404, message: `path '${queryPath}' does not exist` });
       if (info.isDirectory()) return json(400, { code: 400, message: `path '${queryPath}' is a directory` });
       return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: await readFile(target) };
+    }
+    if (method === 'POST' && /^application\/octet-stream/.test(String(headers['content-type'] ?? ''))) {
+      // envd 0.5.7+: one file as the raw request body, its path in the query (required here).
+      if (!queryPath) return json(400, { code: 400, message: 'path is required for an octet-stream upload' });
+      const target = hostPathOf(sandbox.root, queryPath);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, body);
+      return json(200, [{ name: path.posix.basename(queryPath), type: 'file', path: queryPath }]);
     }
     if (method === 'POST') {
       const form = await new Response(new Uint8Array(body), { headers: { 'content-type': String(headers['content-type'] ?? '') } }).formData();
@@ -376,7 +407,7 @@ export async function startE2bStandIn(options: { apiKey?: string } = {}): Promis
     apiKey,
     requests,
     processes,
-    sandboxes: () => [...sandboxes.values()].map(({ id, templateID, envVars, timeoutSeconds, state, root: sandboxRoot, envdAccessToken }) => ({ id, templateID, envVars, timeoutSeconds, state, root: sandboxRoot, envdAccessToken })),
+    sandboxes: () => [...sandboxes.values()].map(({ id, templateID, envVars, timeoutSeconds, state, network, root: sandboxRoot, envdAccessToken }) => ({ id, templateID, envVars, timeoutSeconds, state, network, root: sandboxRoot, envdAccessToken })),
     liveProcesses: () => processes.filter((process) => process.exit === undefined),
     waitForProcess(predicate) {
       const started = processes.find(predicate);

@@ -6,7 +6,7 @@ import { regressedChecks, regressionFeedback, repairAttemptsFrom } from '../../s
 import { tailOf } from '../../src/core/checks/run-check';
 import { BUBBLEWRAP_ISOLATION } from '../../src/core/sandbox/bubblewrap';
 import { E2B_ISOLATION } from '../../src/core/sandbox/e2b-sandbox';
-import { NO_ISOLATION } from '../../src/core/sandbox/local-sandbox';
+import { NO_ISOLATION, UNISOLATED } from '../../src/core/sandbox/local-sandbox';
 import type { CheckResult } from '../../src/protocol/run-events';
 
 function names(files: Record<string, string>) {
@@ -14,12 +14,15 @@ function names(files: Record<string, string>) {
 }
 
 describe('dependency installs', () => {
-  it('auto installs only in E2B; never and always mean what they say', () => {
+  it('auto installs only in E2B; never and always mean what they say; without isolation nothing installs', () => {
     assert.equal(decideInstall(undefined, E2B_ISOLATION).install, true);
+    assert.equal(decideInstall('always', NO_ISOLATION).install, false);
+    assert.match(decideInstall('always', NO_ISOLATION).reason, /no sandbox isolation/);
+    assert.equal(decideInstall('auto', UNISOLATED).install, false);
+    assert.match(decideInstall('auto', UNISOLATED).reason, /not isolated/);
     assert.equal(decideInstall('auto', BUBBLEWRAP_ISOLATION).install, false);
     assert.match(decideInstall('auto', BUBBLEWRAP_ISOLATION).reason, /no network/);
     assert.equal(decideInstall('auto', NO_ISOLATION).install, false);
-    assert.match(decideInstall('auto', NO_ISOLATION).reason, /not isolated/);
     assert.equal(decideInstall('always', BUBBLEWRAP_ISOLATION).install, true);
     assert.equal(decideInstall('never', E2B_ISOLATION).install, false);
   });
@@ -38,7 +41,10 @@ describe('explaining a failed check', () => {
 
   it('blames the missing network when the output shows a lookup failure in the isolated sandbox', () => {
     assert.match(explainCheckFailure('Error: getaddrinfo EAI_AGAIN registry.npmjs.org', offline) ?? '', /no network|has none/);
-    assert.equal(explainCheckFailure('Error: getaddrinfo EAI_AGAIN registry.npmjs.org', { isolation: E2B_ISOLATION, install: decideInstall('auto', E2B_ISOLATION) }), undefined);
+    // E2B checks get no network either (installs may reach the registries), and the advice says how to allow it.
+    assert.match(explainCheckFailure('Error: getaddrinfo EAI_AGAIN registry.npmjs.org', { isolation: E2B_ISOLATION, install: decideInstall('auto', E2B_ISOLATION) }) ?? '', /TINY_BACKSPACE_COMMAND_NETWORK/);
+    const openE2b = { ...E2B_ISOLATION, network: true };
+    assert.equal(explainCheckFailure('Error: getaddrinfo EAI_AGAIN registry.npmjs.org', { isolation: openE2b, install: decideInstall('auto', openE2b) }), undefined);
   });
 
   it('blames uninstalled dependencies, or a failed install, when a module is missing', () => {

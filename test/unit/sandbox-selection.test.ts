@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { hasCode } from '../../src/core/errors/tiny-backspace-error';
 import { createSandboxFactory, localIsolationFor, resolveSandboxMode, sandboxSearchPath } from '../../src/core/sandbox/create-sandbox';
+import { effectiveSandboxMode } from '../../src/core/sandbox/isolation-policy';
 import { LocalSandbox } from '../../src/core/sandbox/local-sandbox';
 import { shellJoin } from '../../src/core/sandbox/shell-quote';
 import { runProcess } from '../../src/core/process/run-process';
@@ -25,13 +26,46 @@ describe('sandbox selection', () => {
     });
   });
 
-  it('without bubblewrap the local sandbox says plainly what it does not protect, and why', async () => {
+  it('without bubblewrap the local sandbox runs nothing, and says why and how to get isolation', async () => {
     const { isolation } = localIsolationFor({ available: false, reason: 'bubblewrap is Linux-only (this is darwin)' });
     assert.equal(isolation.level, 'none');
-    assert.equal(isolation.network, true);
-    assert.match(isolation.summary, /without isolation/);
-    assert.match(isolation.summary, /can reach the network and your files/);
+    assert.equal(isolation.network, false);
+    assert.match(isolation.summary, /repository code will not run/);
     assert.match(isolation.summary, /Linux-only \(this is darwin\)/);
+    assert.match(isolation.remedy ?? '', /apt-get install bubblewrap/);
+    assert.match(isolation.remedy ?? '', /E2B_API_KEY/);
+    assert.match(isolation.remedy ?? '', /--allow-unisolated/);
+  });
+
+  it('only the host opt-in makes an unisolated sandbox, and it says plainly what it does not protect', async () => {
+    const { isolation } = localIsolationFor({ available: false, reason: 'not here' }, true);
+    assert.equal(isolation.level, 'unisolated');
+    assert.match(isolation.summary, /WITHOUT isolation/);
+    assert.match(isolation.summary, /read your files, reach the network, and read the environment of their parent/);
+  });
+
+  it('a sandbox without isolation refuses to run a command at all', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tb-refuse-'));
+    try {
+      const factory = createSandboxFactory({ probeLocalIsolation: async () => ({ available: false, reason: 'not here' }) });
+      const sandbox = await factory({ mode: 'local', hostWorkdir: dir, signal: new AbortController().signal, log: () => undefined });
+      await assert.rejects(
+        sandbox.exec(['sh', '-c', `touch ${path.join(dir, 'ran')}`], { timeoutMs: 5_000, signal: new AbortController().signal }),
+        (error) => hasCode(error, 'isolation_unavailable'),
+      );
+      await assert.rejects(readFile(path.join(dir, 'ran')));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a request may only ask for a stricter sandbox than the host is configured for', () => {
+    assert.deepEqual(effectiveSandboxMode('auto', 'local'), { mode: 'auto', ignoredRequest: true });
+    assert.deepEqual(effectiveSandboxMode('e2b', 'local'), { mode: 'e2b', ignoredRequest: true });
+    assert.deepEqual(effectiveSandboxMode('e2b', 'auto'), { mode: 'e2b', ignoredRequest: true });
+    assert.deepEqual(effectiveSandboxMode('local', 'e2b'), { mode: 'e2b', ignoredRequest: false });
+    assert.deepEqual(effectiveSandboxMode('auto', 'e2b'), { mode: 'e2b', ignoredRequest: false });
+    assert.deepEqual(effectiveSandboxMode('local', undefined), { mode: 'local', ignoredRequest: false });
   });
 
   it('probes local isolation once per factory and never asks for the E2B key in local mode', async () => {

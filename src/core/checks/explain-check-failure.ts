@@ -41,7 +41,7 @@ export interface FailureEnvironment {
 export function explainCheckFailure(output: string, environment: FailureEnvironment): string | undefined {
   const { isolation, install } = environment;
   if (!isolation.network && NETWORK_SIGNS.some((sign) => sign.test(output))) {
-    return 'The check tried to reach the network, but this sandbox has none (bubblewrap isolation). Run with an E2B sandbox, or vendor what the check downloads.';
+    return `The check tried to reach the network, but checks get none in this sandbox (${isolation.level} isolation; only dependency installs may reach the package registries). Allow command network (TINY_BACKSPACE_COMMAND_NETWORK=1), or vendor what the check downloads.`;
   }
   if (MISSING_DEPENDENCY_SIGNS.some((sign) => sign.test(output))) {
     if (environment.installFailed) return 'Something the check needs is missing, and installing dependencies failed (see the install output above).';
