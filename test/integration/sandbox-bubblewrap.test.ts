@@ -190,6 +190,31 @@ describe('local sandbox under bubblewrap', () => {
     assert.deepEqual(await processesLeftAfterTeardown(marker), []);
   });
 
+  test('a setsid child (its own session and group) dies at the deadline too, and never writes', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const marker = `tb-setsid-${path.basename(runDir)}`;
+    // setsid leaves the process group that a plain group kill reaches; only the PID namespace catches it.
+    const result = await sh(`setsid bash -c 'exec -a ${marker} bash -c "sleep 2; echo escaped > setsid-escaped.txt"' & echo started; sleep 1000`, 1_000);
+    assert.equal(result.timedOut, true);
+    assert.deepEqual(await processesLeftAfterTeardown(marker), []);
+    await assert.rejects(stat(path.join(workDir, 'setsid-escaped.txt')), { code: 'ENOENT' });
+  });
+
+  test("a check's parent environment holds no token or key: $PPID and /proc of the host are out of reach", async (t) => {
+    if (!requireBubblewrap(t)) return;
+    process.env.GITHUB_TOKEN = 'ghp_bwrapParentEnvironTokenMustNotLeak00';
+    process.env.ANTHROPIC_API_KEY = 'sk-ant-bwrapParentEnvironKeyMustNotLeak00';
+    try {
+      const result = await sh('echo "ppid=$PPID"; env; for pid in $PPID 1; do tr "\\0" "\\n" < /proc/$pid/environ 2>/dev/null; done; ls /proc | grep -E "^[0-9]+$" | wc -l');
+      assert.doesNotMatch(result.stdout, /bwrapParentEnviron/);
+      const visible = Number(result.stdout.trim().split('\n').at(-1));
+      assert.ok(visible < 10, `only the sandbox's own processes are visible in /proc (saw ${visible})`);
+    } finally {
+      delete process.env.GITHUB_TOKEN;
+      delete process.env.ANTHROPIC_API_KEY;
+    }
+  });
+
   test('a background process outlives nothing: it dies when the command exits', async (t) => {
     if (!requireBubblewrap(t)) return;
     const marker = `tb-orphan-${path.basename(runDir)}`;

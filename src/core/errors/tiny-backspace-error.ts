@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'sandbox_failed'
   | 'sandbox_expired'
   | 'isolation_unavailable'
+  | 'output_too_large'
   | 'command_timeout'
   | 'unsafe_path'
   | 'protected_path'

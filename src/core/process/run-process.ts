@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { CancelledError, abortReason } from '../errors/cancelled-error';
+import { TinyBackspaceError } from '../errors/tiny-backspace-error';
+import { killProcessTree } from './kill-tree';
 
 export interface RunProcessOptions {
   cwd?: string;
@@ -8,8 +10,15 @@ export interface RunProcessOptions {
   stdin?: string | Buffer;
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Output beyond this many bytes per stream is dropped (and said so), so a chatty command cannot exhaust memory. */
+  /** At most this many bytes per stream are kept, so a chatty command cannot exhaust memory. */
   maxOutputBytes?: number;
+  /**
+   * What happens when a stream passes `maxOutputBytes`. `fail` (the default): the command is stopped and the
+   * call rejects with `output_too_large`, because a caller that parses the output must never get part of it.
+   * `truncate`: keep the first bytes and set `truncated`, for callers that show output (and stream it
+   * through `onStdout`/`onStderr`, which always see everything).
+   */
+  onOverflow?: 'fail' | 'truncate';
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
 }
@@ -71,14 +80,15 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
     let timedOut = false;
     let settled = false;
 
+    let overflowed: 'stdout' | 'stderr' | undefined;
     const killTree = (): void => {
-      if (child.pid === undefined) return;
-      try {
-        if (process.platform === 'win32') child.kill('SIGKILL');
-        else process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is already gone.
-      }
+      if (child.pid !== undefined) killProcessTree(child.pid);
+    };
+    const failOnOverflow = (options.onOverflow ?? 'fail') === 'fail';
+    const checkOverflow = (buffer: OutputBuffer, stream: 'stdout' | 'stderr'): void => {
+      if (!failOnOverflow || !buffer.truncated || overflowed) return;
+      overflowed = stream;
+      killTree();
     };
     const onAbort = (): void => killTree();
     const timer =
@@ -98,10 +108,12 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
     child.stdout.on('data', (chunk: Buffer) => {
       stdout.push(chunk);
       options.onStdout?.(chunk.toString('utf8'));
+      checkOverflow(stdout, 'stdout');
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr.push(chunk);
       options.onStderr?.(chunk.toString('utf8'));
+      checkOverflow(stderr, 'stderr');
     });
     child.stdin.on('error', () => {
       // The command may exit before reading its input; its exit code tells the story.
@@ -120,6 +132,15 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       killTree();
       if (options.signal?.aborted) {
         reject(new CancelledError(abortReason(options.signal)));
+        return;
+      }
+      if (overflowed) {
+        const mib = Math.round((limit / (1024 * 1024)) * 10) / 10;
+        reject(
+          new TinyBackspaceError('output_too_large', `\`${command}${args[0] ? ` ${args[0]}` : ''}\` wrote more than ${mib} MiB to ${overflowed}; it was stopped rather than read in part.`, {
+            remedy: 'Tiny Backspace reads at most this much from one command. Please report the command above; until it streams that output, repositories or changes that produce more are not supported.',
+          }),
+        );
         return;
       }
       resolve({

@@ -143,7 +143,7 @@ export async function probeBubblewrap(env: NodeJS.ProcessEnv = process.env): Pro
     const workdir = path.join(probeRoot, 'work');
     await mkdir(workdir);
     const wrapped = wrapper.wrap(['/bin/sh', '-c', 'echo sandbox-ok'], { workdir, cwd: workdir, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 10_000 });
-    const result = await runProcess(wrapped.argv, { cwd: wrapped.cwd, env: wrapped.env, timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
+    const result = await runProcess(wrapped.argv, { cwd: wrapped.cwd, env: wrapped.env, timeoutMs: 10_000, maxOutputBytes: 64 * 1024, onOverflow: 'truncate' });
     if (result.exitCode === 0 && result.stdout.trim() === 'sandbox-ok') return { available: true, wrapper, tools: { bwrap, ...(prlimit ? { prlimit } : {}) } };
     const why = (result.stderr.trim().split('\n')[0] ?? '').slice(0, 200) || `exit code ${result.exitCode}`;
     return { available: false, reason: `bubblewrap is installed but cannot create a sandbox here (${why}); user namespaces may be disabled` };

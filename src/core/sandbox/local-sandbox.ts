@@ -119,6 +119,8 @@ export class LocalSandbox implements Sandbox {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
+      // A sandboxed command's output is shown, not parsed: keep its head, say `truncated`, stream the rest.
+      onOverflow: 'truncate',
       ...(options.onStdout ? { onStdout: options.onStdout } : {}),
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
     });
