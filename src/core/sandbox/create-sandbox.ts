@@ -68,7 +68,8 @@ export function createSandboxFactory(options: SandboxFactoryOptions = {}): Sandb
   let probe: Promise<BubblewrapProbe> | undefined;
   // Probed once per host: the answer does not change while the process runs.
   const localIsolation = (): Promise<BubblewrapProbe> => {
-    probe ??= (options.probeLocalIsolation ?? (() => probeBubblewrap()))();
+    // bwrap is looked up on the host's PATH, the same one its commands would get.
+    probe ??= (options.probeLocalIsolation ?? (() => probeBubblewrap({ PATH: options.hostPath ?? process.env.PATH })))();
     return probe;
   };
 
