@@ -82,13 +82,15 @@ export interface HarnessOptions {
   /** Hold every run at the review step until `held.release(id)`. */
   readonly holdForReview?: boolean;
   readonly server?: Partial<Omit<LocalServerOptions, 'registry' | 'token'>>;
+  /** Host environment on top of the defaults (the server reads its configuration from it). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startServerHarness(options: HarnessOptions = {}): Promise<ServerHarness> {
   const github = await startGitHubStandIn();
   for (const name of options.repos ?? ['widgets']) await github.createRepo('octo', name, { files: { 'README.md': README } });
   const tempRoot = await mkdtemp(path.join(tmpdir(), 'tb-server-test-'));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, TINY_BACKSPACE_GITHUB_URL: github.url, GITHUB_TOKEN: github.token, TINY_BACKSPACE_SANDBOX: 'local' };
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, TINY_BACKSPACE_GITHUB_URL: github.url, GITHUB_TOKEN: github.token, TINY_BACKSPACE_SANDBOX: 'local', ...options.env };
   const held = new HeldReviews();
   const deps = createPipelineDeps({
     config: configFromEnv(env),
