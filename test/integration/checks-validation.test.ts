@@ -171,7 +171,7 @@ describe('change validation in the local sandbox', () => {
     assert.equal(test?.after, 'failed');
     assert.match(test?.detail ?? '', /Something the check needs is missing: the isolated local sandbox has no network, so dependencies are not installed/);
     assert.equal(lint?.after, 'failed');
-    assert.match(lint?.detail ?? '', /tried to reach the network, but this sandbox has none/);
+    assert.match(lint?.detail ?? '', /tried to reach the network, but checks get none in this sandbox \(bubblewrap isolation/);
     assert.ok(repo.events.some((event) => event.kind === 'step_progress' && /Not installing dependencies: the isolated local sandbox has no network/.test(event.message)));
   });
 });
