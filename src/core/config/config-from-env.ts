@@ -42,7 +42,7 @@ function hostList(value: string | undefined): readonly string[] | undefined {
   const names = nonEmpty(value)
     ?.split(',')
     .map((name) => name.trim().toLowerCase())
-    .filter((name) => name !== '');
+    .filter((name) => /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/.test(name));
   return names && names.length > 0 ? names : undefined;
 }
 

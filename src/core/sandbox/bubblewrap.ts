@@ -16,8 +16,9 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
 export const BUBBLEWRAP_ISOLATION: IsolationInfo = {
   level: 'bubblewrap',
   network: false,
+  registryNetwork: true,
   summary:
-    'Local sandbox isolated with bubblewrap: no network, your files read-only and home directories hidden, only the clone writable, no capabilities, a clean environment and a time limit.',
+    'Local sandbox isolated with bubblewrap: no network (dependency installs reach only the package registries, through a filtering proxy), your files read-only and home directories hidden, only the clone writable, no capabilities, its own PID namespace, a clean environment and a time limit.',
 };
 
 /** Hidden behind an empty tmpfs: temp dirs, homes, and /run (a read-only bind does not stop connect() on docker.sock). */
@@ -25,6 +26,8 @@ export const DEFAULT_HIDDEN_PATHS: readonly string[] = ['/tmp', '/var/tmp', '/ru
 
 export interface BubblewrapTools {
   readonly bwrap: string;
+  /** `socat` bridges the sandbox's loopback to the registry proxy's socket; without it installs get no network. */
+  readonly socat?: string;
   /** `prlimit` caps file sizes; without it the other limits still hold. */
   readonly prlimit?: string;
 }
@@ -42,7 +45,31 @@ export interface BubblewrapWrapperOptions extends BubblewrapTools {
  * The environment is not passed as --setenv (argv is visible in `ps`): bwrap hands its own, already clean,
  * environment to the command.
  */
-export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPaths: readonly string[] = DEFAULT_HIDDEN_PATHS, shareNetwork = false): string[] {
+/** Where the registry proxy's socket appears inside the sandbox, and the port socat serves it on. */
+export const PROXY_SOCKET_INSIDE = '/home/.tiny-backspace-registry.sock';
+export const PROXY_PORT_INSIDE = 3128;
+
+/**
+ * Runs argv behind a loopback listener that forwards to the registry proxy socket, once it accepts
+ * connections (bounded wait), with the proxy variables npm, pip and friends honour.
+ */
+export function throughRegistryProxy(argv: readonly string[], socat: string): string[] {
+  const listen = `${socat} TCP-LISTEN:${PROXY_PORT_INSIDE},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:${PROXY_SOCKET_INSIDE} 2>/dev/null &`;
+  const ready = `i=0; until ${socat} -u OPEN:/dev/null TCP:127.0.0.1:${PROXY_PORT_INSIDE} 2>/dev/null; do i=$((i+1)); [ "$i" -gt 300 ] && break; sleep 0.01; done`;
+  return ['/bin/sh', '-c', `${listen}\n${ready}\nexec "$@"`, 'tiny-backspace-install', ...argv];
+}
+
+export const PROXY_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'npm_config_https_proxy', 'npm_config_proxy'].map((name) => [name, `http://127.0.0.1:${PROXY_PORT_INSIDE}`]),
+);
+
+export function bubblewrapArgs(
+  hostWorkdir: string,
+  innerCwd: string,
+  hiddenPaths: readonly string[] = DEFAULT_HIDDEN_PATHS,
+  shareNetwork = false,
+  proxySocket?: string,
+): string[] {
   // /home is always a fresh tmpfs: the clone's mount point lives in it.
   const hide = new Set(['/home', ...hiddenPaths]);
   const runDir = path.dirname(path.resolve(hostWorkdir));
@@ -50,6 +77,8 @@ export function bubblewrapArgs(hostWorkdir: string, innerCwd: string, hiddenPath
   if (runDir.split('/').filter(Boolean).length >= 2) hide.add(runDir);
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   for (const hidden of [...hide].sort((a, b) => a.length - b.length)) args.push('--tmpfs', hidden);
+  // After the tmpfs over /home (always mounted), so the socket shows through it.
+  if (proxySocket) args.push('--bind', proxySocket, PROXY_SOCKET_INSIDE);
   args.push(
     '--bind',
     hostWorkdir,
@@ -78,15 +107,18 @@ export function innerPath(hostWorkdir: string, hostCwd: string): string {
 
 export function createBubblewrapWrapper(options: BubblewrapWrapperOptions): CommandWrapper {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const socat = options.socat;
   return {
-    isolation: BUBBLEWRAP_ISOLATION,
-    wrap(argv, { workdir, cwd, env, policy }) {
-      // Dependency installs get no network here either: bwrap cannot filter by domain (see ARCHITECTURE.md).
+    isolation: socat ? BUBBLEWRAP_ISOLATION : { ...BUBBLEWRAP_ISOLATION, registryNetwork: false, summary: `${BUBBLEWRAP_ISOLATION.summary} (socat is missing, so dependency installs get no network either.)` },
+    registryProxy: socat !== undefined,
+    wrap(argv, { workdir, cwd, env, policy, network, registryProxySocket }) {
       const shareNetwork = policy?.commands === true;
-      const bwrap = [options.bwrap, ...bubblewrapArgs(workdir, innerPath(workdir, cwd), options.hiddenPaths, shareNetwork), '--', ...argv];
+      const proxied = network === 'registries' && registryProxySocket !== undefined && socat !== undefined && !shareNetwork;
+      const inner = proxied ? throughRegistryProxy(argv, socat) : [...argv];
+      const bwrap = [options.bwrap, ...bubblewrapArgs(workdir, innerPath(workdir, cwd), options.hiddenPaths, shareNetwork, proxied ? registryProxySocket : undefined), '--', ...inner];
       const limited = options.prlimit ? [options.prlimit, `--fsize=${maxFileBytes}`, '--', ...bwrap] : bwrap;
       // HOME is the tmpfs parent of the clone: caches written there vanish with the sandbox.
-      return { argv: limited, env: { ...env, HOME: BWRAP_HOME }, cwd: workdir };
+      return { argv: limited, env: { ...env, HOME: BWRAP_HOME, ...(proxied ? PROXY_ENV : {}) }, cwd: workdir };
     },
   };
 }
@@ -136,15 +168,16 @@ export async function probeBubblewrap(env: NodeJS.ProcessEnv = process.env): Pro
   const bwrap = await findExecutable('bwrap', env.PATH);
   if (!bwrap) return { available: false, reason: 'bubblewrap (bwrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap' };
   const prlimit = await findExecutable('prlimit', env.PATH);
+  const socat = await findExecutable('socat', env.PATH);
   const hiddenPaths = await hiddenPathsHere();
-  const wrapper = createBubblewrapWrapper({ bwrap, ...(prlimit ? { prlimit } : {}), hiddenPaths });
+  const wrapper = createBubblewrapWrapper({ bwrap, ...(prlimit ? { prlimit } : {}), ...(socat ? { socat } : {}), hiddenPaths });
   const probeRoot = await mkdtemp(path.join(tmpdir(), 'tiny-backspace-bwrap-probe-'));
   try {
     const workdir = path.join(probeRoot, 'work');
     await mkdir(workdir);
     const wrapped = wrapper.wrap(['/bin/sh', '-c', 'echo sandbox-ok'], { workdir, cwd: workdir, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 10_000 });
     const result = await runProcess(wrapped.argv, { cwd: wrapped.cwd, env: wrapped.env, timeoutMs: 10_000, maxOutputBytes: 64 * 1024, onOverflow: 'truncate' });
-    if (result.exitCode === 0 && result.stdout.trim() === 'sandbox-ok') return { available: true, wrapper, tools: { bwrap, ...(prlimit ? { prlimit } : {}) } };
+    if (result.exitCode === 0 && result.stdout.trim() === 'sandbox-ok') return { available: true, wrapper, tools: { bwrap, ...(prlimit ? { prlimit } : {}), ...(socat ? { socat } : {}) } };
     const why = (result.stderr.trim().split('\n')[0] ?? '').slice(0, 200) || `exit code ${result.exitCode}`;
     return { available: false, reason: `bubblewrap is installed but cannot create a sandbox here (${why}); user namespaces may be disabled` };
   } catch (error) {

@@ -6,15 +6,27 @@ import { runProcess } from '../process/run-process';
 import { writeFileAtomic } from '../workspace/atomic-write';
 import { normalizeRepoPath, resolveReadTarget, resolveWriteTarget } from '../workspace/path-guard';
 import { NO_ISOLATION_REMEDY } from './isolation-policy';
+import { startRegistryProxy, type RegistryProxy } from './registry-proxy';
 import type { IsolationInfo, NetworkAccess, Sandbox, SandboxExecOptions, SandboxExecResult, SandboxNetworkPolicy } from './sandbox';
 import { withholdSecretFiles } from './secret-withholding';
 
 /** Turns a command into the argv that runs it under some isolation (or none). */
 export interface CommandWrapper {
   readonly isolation: IsolationInfo;
+  /** Whether `wrap` can route a `registries` command through a registry proxy socket. */
+  readonly registryProxy?: boolean;
   wrap(
     argv: readonly string[],
-    options: { workdir: string; cwd: string; env: Record<string, string>; timeoutMs: number; network?: NetworkAccess; policy?: SandboxNetworkPolicy },
+    options: {
+      workdir: string;
+      cwd: string;
+      env: Record<string, string>;
+      timeoutMs: number;
+      network?: NetworkAccess;
+      policy?: SandboxNetworkPolicy;
+      /** For `registries`: the Unix socket of this command's registry proxy (see registry-proxy.ts). */
+      registryProxySocket?: string;
+    },
   ): {
     argv: string[];
     env: NodeJS.ProcessEnv;
@@ -86,8 +98,12 @@ export class LocalSandbox implements Sandbox {
 
   get isolation(): IsolationInfo {
     const isolation = this.wrapper.isolation;
-    if (isolation.level === 'bubblewrap' && this.options.network?.commands) return { ...isolation, network: true, summary: `${isolation.summary} Network: allowed for commands (you allowed it).` };
-    return isolation;
+    if (isolation.level !== 'bubblewrap') return isolation;
+    const policy = this.options.network;
+    if (policy?.commands) return { ...isolation, network: true, registryNetwork: true, summary: `${isolation.summary} Network: allowed for commands (you allowed it).` };
+    // Installs reach the registries only through this sandbox's proxy, and only if some are allowed.
+    const registries = this.wrapper.registryProxy === true && (policy?.registries.length ?? 0) > 0;
+    return registries === isolation.registryNetwork ? isolation : { ...isolation, registryNetwork: registries };
   }
 
   /**
@@ -105,14 +121,34 @@ export class LocalSandbox implements Sandbox {
     const cwd = options.cwd === undefined ? this.workdir : path.join(this.workdir, normalizeRepoPath(options.cwd));
     if (this.isolation.level === 'none') refuseWithoutIsolation();
     const env = { ...cleanSandboxEnv(this.workdir, this.options.searchPath), ...options.env };
-    const wrapped = this.wrapper.wrap(argv, {
-      workdir: this.workdir,
-      cwd,
-      env,
-      timeoutMs: options.timeoutMs,
-      network: options.network ?? 'none',
-      ...(this.options.network ? { policy: this.options.network } : {}),
-    });
+    const network = options.network ?? 'none';
+    const policy = this.options.network;
+    // An install's only way out: a proxy for this one command that lets it reach the allowed registries.
+    const proxy: RegistryProxy | undefined =
+      network === 'registries' && this.wrapper.registryProxy && !policy?.commands && (policy?.registries.length ?? 0) > 0
+        ? await startRegistryProxy(policy?.registries ?? [])
+        : undefined;
+    try {
+      const wrapped = this.wrapper.wrap(argv, {
+        workdir: this.workdir,
+        cwd,
+        env,
+        timeoutMs: options.timeoutMs,
+        network,
+        ...(policy ? { policy } : {}),
+        ...(proxy ? { registryProxySocket: proxy.socketPath } : {}),
+      });
+      const result = await this.run(wrapped, options);
+      if (!proxy || proxy.denied.length === 0) return result;
+      const note = `\n[tiny-backspace] refused: ${[...new Set(proxy.denied)].join(', ')} (only the package registries ${policy?.registries.join(', ')} are reachable while installing; see TINY_BACKSPACE_PACKAGE_REGISTRIES)\n`;
+      options.onStderr?.(note);
+      return { ...result, stderr: `${result.stderr}${note}` };
+    } finally {
+      await proxy?.close();
+    }
+  }
+
+  private run(wrapped: { argv: string[]; env: NodeJS.ProcessEnv; cwd: string }, options: SandboxExecOptions): Promise<SandboxExecResult> {
     return runProcess(wrapped.argv, {
       cwd: wrapped.cwd,
       env: wrapped.env,
