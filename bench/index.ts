@@ -11,6 +11,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
+  ['Sandbox import of a 100,000-entry checkout (issue: isolation)', './sandbox-import', 'benchSandboxImport'],
 ];
 
 async function main(): Promise<void> {
