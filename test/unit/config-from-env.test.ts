@@ -42,6 +42,19 @@ describe('configuration from the environment (CLI and server)', () => {
     assert.equal(config.e2b.timeoutMs, 120000);
   });
 
+  it('reads the isolation and network policy: opt-in, registries (validated), command network', () => {
+    assert.equal(configFromEnv({}).allowUnisolated, undefined);
+    assert.equal(configFromEnv({}).network, undefined);
+    const config = configFromEnv({
+      TINY_BACKSPACE_ALLOW_UNISOLATED: '1',
+      TINY_BACKSPACE_PACKAGE_REGISTRIES: 'Registry.NPMJS.org, *.pythonhosted.org,localhost:4873, not a host, http://x',
+      TINY_BACKSPACE_COMMAND_NETWORK: 'true',
+    });
+    assert.equal(config.allowUnisolated, true);
+    assert.deepEqual(config.network, { registries: ['registry.npmjs.org', '*.pythonhosted.org', 'localhost:4873'], commands: true });
+    assert.equal(configFromEnv({ TINY_BACKSPACE_ALLOW_UNISOLATED: 'no' }).allowUnisolated, undefined);
+  });
+
   it('ignores malformed values instead of guessing', () => {
     const config = configFromEnv({ TINY_BACKSPACE_SANDBOX: 'docker', TINY_BACKSPACE_MAX_TURNS: '-3', TINY_BACKSPACE_CHECKS: '{not json', TINY_BACKSPACE_REPAIR_ATTEMPTS: 'two' });
     assert.equal(config.sandbox, 'auto');
