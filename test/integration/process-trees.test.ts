@@ -34,7 +34,9 @@ async function leftAfter(marker: string, boundMs = 5_000): Promise<number[]> {
 describe('process trees and output caps', { skip: process.platform !== 'linux' && 'needs Linux /proc' }, () => {
   test('at the timeout a setsid child is killed with its parent, though it left the process group', async () => {
     const marker = `tb-unisolated-setsid-${process.pid}`;
-    const result = await runProcess(['bash', '-c', `setsid bash -c 'exec -a ${marker} sleep 1000' & sleep 0.2; echo started; sleep 1000`], { env, timeoutMs: 1_000 });
+    // "started" once the setsid child runs, so the kill provably had something to find.
+    const script = `setsid bash -c 'exec -a ${marker} sleep 1000' & until pgrep -f ${marker} >/dev/null; do sleep 0.05; done; echo started; sleep 1000`;
+    const result = await runProcess(['bash', '-c', script], { env, timeoutMs: 5_000 });
     assert.equal(result.timedOut, true);
     assert.equal(result.stdout, 'started\n');
     assert.deepEqual(await leftAfter(marker), [], 'the setsid child must not outlive its timeout');

@@ -84,6 +84,15 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
     const killTree = (): void => {
       if (child.pid !== undefined) killProcessTree(child.pid);
     };
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        if (process.platform === 'win32') child.kill('SIGKILL');
+        else process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+    };
     const failOnOverflow = (options.onOverflow ?? 'fail') === 'fail';
     const checkOverflow = (buffer: OutputBuffer, stream: 'stdout' | 'stderr'): void => {
       if (!failOnOverflow || !buffer.truncated || overflowed) return;
@@ -128,8 +137,9 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       if (settled) return;
       settled = true;
       cleanUp();
-      // The leader exited; make sure nothing it left behind in its group lives on.
-      killTree();
+      // The leader exited; make sure nothing it left behind in its group lives on. (Its other children
+      // now belong to init, so walking /proc from it would find nothing: the group kill is all there is.)
+      killGroup();
       if (options.signal?.aborted) {
         reject(new CancelledError(abortReason(options.signal)));
         return;
