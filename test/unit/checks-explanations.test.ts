@@ -24,6 +24,8 @@ describe('dependency installs', () => {
     assert.match(decideInstall('auto', BUBBLEWRAP_ISOLATION).reason, /no network/);
     assert.equal(decideInstall('auto', NO_ISOLATION).install, false);
     assert.equal(decideInstall('always', BUBBLEWRAP_ISOLATION).install, true);
+    // With its registry proxy, the bubblewrap sandbox installs too (only the registries are reachable).
+    assert.equal(decideInstall('auto', { ...BUBBLEWRAP_ISOLATION, registryNetwork: true }).install, true);
     assert.equal(decideInstall('never', E2B_ISOLATION).install, false);
   });
 

@@ -16,7 +16,8 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
 export const BUBBLEWRAP_ISOLATION: IsolationInfo = {
   level: 'bubblewrap',
   network: false,
-  registryNetwork: true,
+  // A sandbox turns this on when it has a registry proxy (socat) and some registries are allowed.
+  registryNetwork: false,
   summary:
     'Local sandbox isolated with bubblewrap: no network (dependency installs reach only the package registries, through a filtering proxy), your files read-only and home directories hidden, only the clone writable, no capabilities, its own PID namespace, a clean environment and a time limit.',
 };
