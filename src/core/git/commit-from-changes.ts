@@ -7,6 +7,7 @@ const REMOVE = '0 0000000000000000000000000000000000000000';
 /**
  * Builds a tree of exactly the staged changes on top of the base commit, using a private index. The
  * checkout on disk is never read, so whatever a sandboxed command did to it cannot enter the commit.
+ * Modes come with the change (an edit keeps 100755, a rename keeps its source's mode and blob).
  */
 export async function treeFromChanges(git: Git, gitDir: string, runDir: string, baseSha: string, changes: readonly FileChange[], signal: AbortSignal): Promise<string> {
   const env = { GIT_INDEX_FILE: path.join(runDir, 'tiny-backspace.index') };
@@ -24,8 +25,9 @@ export async function treeFromChanges(git: Git, gitDir: string, runDir: string, 
       lines.push(`${REMOVE}\t${change.path}`);
       continue;
     }
-    const sha = (await git.output(['--git-dir', gitDir, 'hash-object', '-w', '--stdin'], { ...call, stdin: change.after })).trim();
-    lines.push(`${modes.get(change.path) ?? '100644'} ${sha}\t${change.path}`);
+    // A renamed, unedited file is committed by blob id: its bytes (binary or not) are never decoded.
+    const sha = change.blob ?? (await git.output(['--git-dir', gitDir, 'hash-object', '-w', '--stdin'], { ...call, stdin: change.after })).trim();
+    lines.push(`${change.mode ?? modes.get(change.path) ?? '100644'} ${sha}\t${change.path}`);
   }
   await git.run(['--git-dir', gitDir, 'update-index', '-z', '--index-info'], { ...call, stdin: lines.map((line) => `${line}\0`).join('') });
   return (await git.output(['--git-dir', gitDir, 'write-tree'], call)).trim();
