@@ -18,12 +18,26 @@ const CARGO_RUNNING = /^running (\d+) tests?$/gm;
 const GO_NO_FILES = /\[no test files\]\s*$/m;
 const GO_RESULT = /^(?:ok|FAIL|---)\s/m;
 
+/**
+ * Node 20's runner reports a test file that declares no tests as one passing test named by the file's
+ * absolute path. When every top-level TAP result is such a file, nothing was tested.
+ */
+function nodeFilesWithoutTests(output: string): boolean {
+  if (!/^TAP version \d+$/m.test(output)) return false;
+  const results = [...output.matchAll(/^(?:not )?ok \d+ - (.*)$/gm)].map((match) => match[1] ?? '');
+  return results.length > 0 && results.every((name) => /^\/\S*\.[cm]?[jt]sx?$/.test(name.trim()));
+}
+
 /** Only for a run that reported success (or the runner's own "no tests" exit code): a failure stays a failure. */
 export function noTestsCollected(output: string, exitCode: number): string | undefined {
   const exiting = EXITING.exec(output);
   if (exiting && Number(exiting[1]) === exitCode) return /files/.test(exiting[0]) ? 'the test runner found no test files' : 'the test runner found no tests';
   if (exitCode !== 0) return undefined;
   if (NODE_NONE.test(output)) return 'node --test ran 0 tests';
+  if (nodeFilesWithoutTests(output)) return 'node --test found test files but no tests in them';
+  const nodePassed = /^(?:#|ℹ) pass (\d+)\s*$/m.exec(output);
+  const nodeSkipped = /^(?:#|ℹ) skipped (\d+)\s*$/m.exec(output);
+  if (nodePassed?.[1] === '0' && nodeSkipped && Number(nodeSkipped[1]) > 0) return `node --test skipped all ${nodeSkipped[1]} test(s)`;
   if (MOCHA_NONE.test(output) && !MOCHA_OTHER.test(output)) return 'Mocha ran 0 tests';
   const cargo = [...output.matchAll(CARGO_RUNNING)].map((match) => Number(match[1]));
   if (cargo.length > 0 && cargo.every((count) => count === 0)) return 'cargo test ran 0 tests';

@@ -39,6 +39,7 @@ export function plainText(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()!|~])/g, '\\$1')
+    // Parentheses and `!` only act after `[` or `]`, which are escaped; leaving them keeps names readable.
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
     .replace(/([@#])(?=[\p{L}\p{N}_-])/gu, '$1\u200b');
 }

@@ -25,6 +25,11 @@ export interface FileChange {
 export interface BaseFile {
   /** Decoded content, or undefined when the bytes are not UTF-8 text (binary files are never decoded). */
   readonly text: string | undefined;
+  /**
+   * A binary file's bytes as lossy UTF-8 (with U+FFFD), only so that code scanning every file (search,
+   * context ranking) keeps working; it is never written back, since a binary file cannot be edited.
+   */
+  readonly lossy?: string;
   readonly mode: FileMode;
   /** Known for every file of a real clone (from `git ls-tree`). */
   readonly blob?: string;
@@ -55,17 +60,13 @@ export class ChangeSet {
 
   constructor(private readonly base: BaseTree) {}
 
-  /** Current text: the staged version if there is one, else the base; null when there is no such file. */
+  /** Current text: the staged version if there is one, else the base; null when there is no such file. Binary files read as a lossy preview. */
   async read(relativePath: string): Promise<string | null> {
     const staged = this.changes.get(relativePath);
-    if (staged) {
-      if (staged.binary && staged.after !== null) refuse(`"${relativePath}" is a binary file; it cannot be read as text.`, 'Edit text files only; binary files can be renamed or deleted.');
-      return staged.after;
-    }
+    if (staged) return staged.after;
     const file = await this.base.read(relativePath);
     if (file === null) return null;
-    if (file.text === undefined) refuse(`"${relativePath}" is a binary file (${file.size} bytes); it cannot be read as text.`, 'Edit text files only; binary files can be renamed or deleted.');
-    return file.text;
+    return file.text ?? file.lossy ?? binaryPlaceholder(file.size);
   }
 
   async write(relativePath: string, content: string): Promise<void> {

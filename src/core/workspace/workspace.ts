@@ -76,7 +76,8 @@ export class Workspace {
       throw error;
     }
     const mode = entry?.mode ?? (await this.modeOnDisk(relativePath));
-    return { text: decodeText(bytes), mode, size: bytes.length, ...(entry?.blob ? { blob: entry.blob } : {}) };
+    const text = decodeText(bytes);
+    return { text, mode, size: bytes.length, ...(text === undefined ? { lossy: bytes.toString('utf8') } : {}), ...(entry?.blob ? { blob: entry.blob } : {}) };
   }
 
   /** Only for files the caller did not describe (tests that build a workspace from a plain directory). */
