@@ -57,7 +57,8 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
     prompt: request.prompt,
     ...(context.options.idempotencyKey === undefined ? {} : { idempotencyKey: context.options.idempotencyKey }),
   });
-  const branch = branchName(context.deps.config.branchPrefix, request.prompt, fingerprint);
+  // With an idempotency key the caller says what the request is; the wording of the prompt may differ.
+  const branch = branchName(context.deps.config.branchPrefix, context.options.idempotencyKey ?? request.prompt, fingerprint);
   const github = target.kind === 'github' ? requireState(state.github, 'github') : undefined;
   if (target.kind === 'github' && github) {
     const earlier = await github.findOpenPullRequest({ owner: target.owner, repo: target.repo, head: branch, base: baseBranch }, signal);
