@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OfflineAgent } from '../../src/core/agent/offline/offline-agent';
+import { runProcess } from '../../src/core/process/run-process';
 import type { PipelineDeps } from '../../src/core/pipeline/pipeline-deps';
 import type { RunEvent } from '../../src/protocol/run-events';
 import { startGitHubStandIn, type GitHubStandIn, type StandInRepoOptions } from '../support/github-stand-in';
@@ -183,5 +184,48 @@ describe('regressions that count', () => {
     ]);
     const found = events.find((event) => event.kind === 'checks');
     assert.match(found?.kind === 'checks' ? (found.checks[1]?.detail ?? '') : '', /The change removed this check/);
+  });
+});
+
+describe('baseline checks end with the run', () => {
+  let standIn: GitHubStandIn;
+  let fixture: PipelineFixture;
+
+  before(async () => {
+    standIn = await startGitHubStandIn();
+    fixture = await createPipelineFixture(standIn, { config: { commandTimeoutMs: 120_000 } });
+  });
+  after(async () => {
+    await fixture.dispose();
+    await standIn.close();
+  });
+
+  test('a run that fails while a baseline check runs stops that check before it reports the failure', async () => {
+    const marker = `slow-suite-${Date.now().toString(36)}`;
+    await standIn.createRepo('acme', 'slow', {
+      files: {
+        'package.json': JSON.stringify({ scripts: { test: `node ${marker}.js` } }),
+        [`${marker}.js`]: "console.log('starting a long suite');\nsetTimeout(() => console.log('done'), 120000);\n",
+      },
+    });
+    const running = async () => (await runProcess(['ps', '-eo', 'args'], { env: { PATH: process.env.PATH ?? '' } })).stdout.split('\n').filter((line) => line.includes(`${marker}.js`) && !line.includes('ps -eo'));
+    const failingAgent: PipelineDeps['createAgent'] = () => ({
+      name: 'failing',
+      run: async () => {
+        // Fail only once the baseline's test process really runs.
+        for (let tries = 0; (await running()).length === 0; tries += 1) {
+          if (tries > 600) throw new Error('the baseline check never started');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new Error('the model provider went away');
+      },
+    });
+    const events = await collect({ repoUrl: `${standIn.url}/acme/slow`, prompt: 'anything' }, fixture.deps({ createAgent: failingAgent }));
+    const terminal = terminalOf(events);
+    assert.equal(terminal.kind, 'failed', JSON.stringify(terminal));
+    assert.match(terminal.message, /the model provider went away/);
+    // By the time the run reports its failure, the check's processes are gone.
+    assert.deepEqual(await running(), []);
+    assert.deepEqual(await fixture.leftovers(), []);
   });
 });
