@@ -334,7 +334,7 @@ test('a branch is deleted through the refs API: 204, then 422 "Reference does no
   const deleted = await client.rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/tb/to-delete' });
   assert.equal(deleted.status, 204);
   assert.equal(await standIn.branchSha('acme', 'widgets', 'tb/to-delete'), undefined);
-  await assert.rejects(client.rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/tb/to-delete' }), (e) => isHttpError(e) && e.status === 422 && /Reference does not exist/.test(e.message));
+  await assert.rejects(client.rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/tb/to-delete' }), (e) => isHttpError(e) && e.status === 422 && /Reference does not exist/.test(JSON.stringify(e.response?.data)));
   await assert.rejects(client.rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/main' }), (e) => isHttpError(e) && e.status === 422);
   await assert.rejects(octokit(null).rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/main' }), (e) => isHttpError(e) && e.status === 401);
   await assert.rejects(client.rest.git.deleteRef({ owner: 'acme', repo: 'readonly', ref: 'heads/main' }), (e) => isHttpError(e) && e.status === 403);
