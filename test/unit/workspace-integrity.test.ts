@@ -66,6 +66,9 @@ describe('the change set keeps bytes and modes', () => {
     await assert.rejects(workspace.changes.write('lib/new.js', 'x'), /"lib" is a symbolic link in the repository; write "src\/new\.js" instead/);
     await assert.rejects(workspace.changes.rename('src/a.js', 'lib/b.js'), /"lib" is a symbolic link in the repository; write "src\/b\.js" instead/);
     await assert.rejects(workspace.changes.write('a-link.js', 'x'), /symbolic link/);
+    // Through the link the file is not one of the commit's, so it cannot be deleted under that name either.
+    await assert.rejects(workspace.changes.delete('lib/a.js'), /no such file/);
+    assert.equal(await workspace.read('lib/a.js'), null);
     assert.deepEqual(workspace.changes.list(), []);
   });
 });

@@ -1,4 +1,5 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import * as path from 'node:path';
 import { isTinyBackspaceError } from '../errors/tiny-backspace-error';
 import { ChangeSet, type BaseFile, type BaseTree, type FileMode } from './change-set';
 import { normalizeRepoPath, resolveReadTarget, resolveWriteTarget } from './path-guard';
@@ -68,6 +69,9 @@ export class Workspace {
   private async readBase(relativePath: string): Promise<BaseFile | null> {
     const entry = this.tracked.get(relativePath);
     const target = await resolveReadTarget(this.root, relativePath);
+    // Not a file of the commit, only reachable through a directory link (`lib/a.ts` with `lib -> src`):
+    // the commit knows it as `src/a.ts`, so here it does not exist (and writing it is refused).
+    if (entry === undefined && target !== path.join(await realpath(this.root), ...relativePath.split('/'))) return null;
     let bytes: Buffer;
     try {
       bytes = await readFile(target);
