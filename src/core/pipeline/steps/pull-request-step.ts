@@ -57,9 +57,13 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
     prompt: request.prompt,
     ...(context.options.idempotencyKey === undefined ? {} : { idempotencyKey: context.options.idempotencyKey }),
   });
-  // With an idempotency key the caller says what the request is; the wording of the prompt may differ.
-  const branch = branchName(context.deps.config.branchPrefix, context.options.idempotencyKey ?? request.prompt, fingerprint);
   const github = target.kind === 'github' ? requireState(state.github, 'github') : undefined;
+  // With an idempotency key the caller says what the request is; the wording of the prompt may differ.
+  // A local repository gets no PR to find again, and its branches may hold the user's own commits: each
+  // run gets a branch of its own there, and nothing is ever forced.
+  const branch = github
+    ? branchName(context.deps.config.branchPrefix, context.options.idempotencyKey ?? request.prompt, fingerprint)
+    : branchName(context.deps.config.branchPrefix, request.prompt, context.requestId);
   if (target.kind === 'github' && github) {
     const earlier = await github.findOpenPullRequest({ owner: target.owner, repo: target.repo, head: branch, base: baseBranch }, signal);
     if (earlier) {
@@ -72,9 +76,10 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
 
   const commit = await commitTree(git, gitDir, requireState(state.treeSha, 'treeSha'), requireState(state.baseSha, 'baseSha'), commitMessage(request.prompt, agent.agent, context.requestId), signal);
   state.commitSha = commit;
-  // Forced: the branch belongs to this request, and without an open PR anything on it is a leftover of an
-  // earlier attempt that did not finish.
-  await git.run(['--git-dir', gitDir, 'push', '--no-verify', '--porcelain', '--', requireState(state.remote, 'remote'), `+${commit}:refs/heads/${branch}`], { signal });
+  // On GitHub the push is forced: the branch belongs to this request, and without an open PR anything on
+  // it is a leftover of an earlier attempt that did not finish.
+  const refspec = `${github ? '+' : ''}${commit}:refs/heads/${branch}`;
+  await git.run(['--git-dir', gitDir, 'push', '--no-verify', '--porcelain', '--', requireState(state.remote, 'remote'), refspec], { signal });
   state.branch = branch;
   context.emit({ kind: 'step_progress', type: 'info', step: 'pull_request', message: `Pushed ${commit.slice(0, 12)} to ${branch}` });
   if (target.kind === 'local' || !github) return;
