@@ -1,3 +1,4 @@
+import { isAbortLike } from '../../errors/cancelled-error';
 import { commitTree } from '../../git/commit-from-changes';
 import { branchName, requestFingerprint } from '../branch-name';
 import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-text';
@@ -79,7 +80,13 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
   // On GitHub the push is forced: the branch belongs to this request, and without an open PR anything on
   // it is a leftover of an earlier attempt that did not finish.
   const refspec = `${github ? '+' : ''}${commit}:refs/heads/${branch}`;
-  await git.run(['--git-dir', gitDir, 'push', '--no-verify', '--porcelain', '--', requireState(state.remote, 'remote'), refspec], { signal });
+  try {
+    await git.run(['--git-dir', gitDir, 'push', '--no-verify', '--porcelain', '--', requireState(state.remote, 'remote'), refspec], { signal });
+  } catch (error) {
+    // Cancelled mid-push, the branch may or may not have landed: make sure it did not.
+    if (github && target.kind === 'github' && isAbortLike(error, signal)) throw await removePushedBranch(context, state, { github, target, branch }, error);
+    throw error;
+  }
   state.branch = branch;
   context.emit({ kind: 'step_progress', type: 'info', step: 'pull_request', message: `Pushed ${commit.slice(0, 12)} to ${branch}` });
   if (target.kind === 'local' || !github) return;
