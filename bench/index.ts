@@ -12,6 +12,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
   ['Sandbox import of a 100,000-entry checkout (issue: isolation)', './sandbox-import', 'benchSandboxImport'],
+  ['Checks and PR integrity worst cases (issue 12: integrity)', './integrity', 'benchIntegrity'],
 ];
 
 async function main(): Promise<void> {

@@ -56,11 +56,18 @@ export const ChangedFileSchema = z.object({
 });
 export type ChangedFile = z.infer<typeof ChangedFileSchema>;
 
+/**
+ * `timed_out`: stopped at commandTimeoutMs. `skipped`: ran but checked nothing (no tests collected).
+ * `missing`: declared before the change and no longer declared after it.
+ */
+export const CheckStatusSchema = z.enum(['passed', 'failed', 'skipped', 'error', 'timed_out', 'missing']);
+export type CheckStatus = z.infer<typeof CheckStatusSchema>;
+
 export const CheckResultSchema = z.object({
   name: z.string(),
   command: z.string(),
-  before: z.enum(['passed', 'failed', 'skipped', 'error']).optional(),
-  after: z.enum(['passed', 'failed', 'skipped', 'error']),
+  before: CheckStatusSchema.optional(),
+  after: CheckStatusSchema,
   duration_ms: z.number().nonnegative(),
   detail: z.string().optional(),
 });

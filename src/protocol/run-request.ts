@@ -16,6 +16,11 @@ export const RunOptionsSchema = z
     allowFailingChecks: z.boolean().optional(),
     maxTurns: z.number().int().min(1).max(200).optional(),
     maxCostUsd: z.number().min(0).optional(),
+    /**
+     * Names the request across retries: a run with the key of an earlier one reuses its branch and
+     * returns its open PR instead of opening a second. Without it, repository + base commit + prompt do.
+     */
+    idempotencyKey: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'idempotencyKey must be printable ASCII without spaces').optional(),
   })
   .strict();
 export type RunOptions = z.infer<typeof RunOptionsSchema>;

@@ -152,10 +152,10 @@ describe('change validation in the local sandbox', () => {
     assert.deepEqual(toolEvents(repo.events).map((event) => event.command), ["node check.js 'two words' its plain"], 'npm test was not detected on top');
   });
 
-  test('a check that outlives its timeout is stopped and reported as an error, not a failure', async () => {
+  test('a check that outlives its timeout is stopped and reported as timed out, not a failure', async () => {
     const repo = await makeRepo({ 'package.json': JSON.stringify({ scripts: { test: 'node -e "setInterval(() => {}, 1000)"' } }) }, { commandTimeoutMs: 1_500 });
     const [result] = await validator.baseline(repo.context);
-    assert.equal(result?.after, 'error');
+    assert.equal(result?.after, 'timed_out');
     assert.match(result?.detail ?? '', /Timed out after 1\.5 s/);
   });
 

@@ -88,11 +88,16 @@ describe('runs in an E2B sandbox (stand-in)', () => {
     assert.equal(sandbox.state, 'killed');
     assert.equal(deletes(sandbox.id), 1);
 
-    // The checks ran in the sandbox, before and after; the applied edit reached the sandbox's tree.
-    const commands = e2b.processes.filter((process) => process.sandboxId === sandbox.id).map((process) => process.args.at(-1));
-    assert.equal(commands.filter((command) => command === 'npm test').length, 2, commands.join('\n'));
-    assert.ok(commands.some((command) => command?.includes('tar -xzf')), 'the checkout arrived as one archive');
-    assert.equal(await readFile(path.join(sandbox.root, 'home/user/repo/README.md'), 'utf8'), '# Greeter\n\nSays Hi there.\n');
+    // The checks ran in the sandbox, before and after, each on a tree of its own (the base, then the
+    // tree that was committed), uploaded as one archive and removed afterwards; the checkout stays the base.
+    const ours = e2b.processes.filter((process) => process.sandboxId === sandbox.id);
+    const commands = ours.map((process) => process.args.at(-1));
+    const checkRuns = ours.filter((process) => process.args.at(-1) === 'npm test');
+    assert.equal(checkRuns.length, 2, commands.join('\n'));
+    assert.equal(new Set(checkRuns.map((process) => process.cwd)).size, 2, 'the baseline and the after-change checks ran in different trees');
+    for (const run of checkRuns) assert.match(run.cwd, /^\/home\/user\/trees\//);
+    assert.equal(commands.filter((command) => command?.includes('tar -xzf')).length, 3, 'the checkout, the base tree and the after tree each arrived as one archive');
+    assert.equal(await readFile(path.join(sandbox.root, 'home/user/repo/README.md'), 'utf8'), '# Greeter\n\nSays Hello world.\n');
     const bash = events.filter((event) => event.kind === 'tool' && event.tool === 'Bash');
     assert.deepEqual(bash.map((event) => event.kind === 'tool' && [event.step, event.exit_code]), [['analyze', 0], ['validate_changes', 0]]);
     assert.match(bash[0]?.kind === 'tool' ? (bash[0].output ?? '') : '', /greeting ok/);

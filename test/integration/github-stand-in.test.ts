@@ -314,3 +314,37 @@ test('createRepo commits a thousand nested files and close() removes everything'
   await assert.rejects(access(own.root));
   await assert.rejects(fetch(`${own.apiUrl}/user`));
 });
+
+test('a PR body or title over GitHub’s limits is refused with GitHub’s 422, counted in characters', async () => {
+  const client = octokit();
+  await pushBranch('acme/widgets', 'tb/long', { 'README.md': '# long\n' });
+  const tooLong = (field: string, limit: number) => (e: unknown): boolean =>
+    isHttpError(e) && e.status === 422 && JSON.stringify(e.response?.data).includes(`"field":"${field}","message":"${field} is too long (maximum is ${limit} characters)"`);
+  // 65,536 emoji are 131,072 UTF-16 units but 65,536 characters: accepted, as on GitHub.
+  await assert.rejects(client.rest.pulls.create({ owner: 'acme', repo: 'widgets', title: 'Long', head: 'tb/long', base: 'main', body: 'x'.repeat(65_537) }), tooLong('body', 65_536));
+  await assert.rejects(client.rest.pulls.create({ owner: 'acme', repo: 'widgets', title: 't'.repeat(257), head: 'tb/long', base: 'main' }), tooLong('title', 256));
+  const created = await client.rest.pulls.create({ owner: 'acme', repo: 'widgets', title: 'Long', head: 'tb/long', base: 'main', body: '😀'.repeat(65_536) });
+  assert.equal(created.status, 201);
+  await assert.rejects(client.rest.pulls.update({ owner: 'acme', repo: 'widgets', pull_number: created.data.number, body: 'y'.repeat(70_000) }), tooLong('body', 65_536));
+});
+
+test('a branch is deleted through the refs API: 204, then 422 "Reference does not exist"; the default branch is refused', async () => {
+  const client = octokit();
+  await pushBranch('acme/widgets', 'tb/to-delete', { 'README.md': '# deleted soon\n' });
+  const deleted = await client.rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/tb/to-delete' });
+  assert.equal(deleted.status, 204);
+  assert.equal(await standIn.branchSha('acme', 'widgets', 'tb/to-delete'), undefined);
+  await assert.rejects(client.rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/tb/to-delete' }), (e) => isHttpError(e) && e.status === 422 && /Reference does not exist/.test(JSON.stringify(e.response?.data)));
+  await assert.rejects(client.rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/main' }), (e) => isHttpError(e) && e.status === 422);
+  await assert.rejects(octokit(null).rest.git.deleteRef({ owner: 'acme', repo: 'widgets', ref: 'heads/main' }), (e) => isHttpError(e) && e.status === 401);
+  await assert.rejects(client.rest.git.deleteRef({ owner: 'acme', repo: 'readonly', ref: 'heads/main' }), (e) => isHttpError(e) && e.status === 403);
+});
+
+test('files keep their modes and bytes: executables, symlinks and binary content', async () => {
+  const bytes = Buffer.from([0x00, 0xff, 0x10, 0x80]);
+  await standIn.createRepo('acme', 'modes', { files: { 'run.sh': { content: '#!/bin/sh\n', mode: '100755' }, link: { content: 'run.sh', mode: '120000' }, 'blob.bin': { content: bytes } } });
+  const tree = await standIn.readBranchTree('acme', 'modes', 'main');
+  assert.deepEqual(tree.map(({ path: file, mode }) => [file, mode]), [['blob.bin', '100644'], ['link', '120000'], ['run.sh', '100755']]);
+  assert.ok(tree[0]?.bytes.equals(bytes));
+  assert.equal(tree[1]?.bytes.toString(), 'run.sh');
+});

@@ -74,7 +74,7 @@ describe('pipeline against the loopback GitHub', () => {
     const pull = pulls[0]!;
     assert.equal(terminal.kind === 'completed' && terminal.pr_url, pull.htmlUrl);
     assert.equal(pull.base, 'main');
-    assert.match(pull.head, /^tiny-backspace\/replace-hello-howdy-readme-md-[a-z0-9]{8}$/);
+    assert.match(pull.head, /^tiny-backspace\/replace-hello-howdy-readme-md-[0-9a-f]{12}$/);
     assert.match(pull.body, /offline/);
     assert.match(pull.body, /README\.md/);
 

@@ -7,7 +7,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { assertValidName, branchShas, createBareRepo, readTreeFiles } from './github/bare-repos.js';
+import { assertValidName, branchShas, createBareRepo, readTreeEntries, readTreeFiles } from './github/bare-repos.js';
 import { GitRunner } from './github/git-exec.js';
 import { API_PREFIX, consumeRateLimit, handleRestRequest, jsonResponse, rateLimitHeaders } from './github/rest-api.js';
 import { handleGitRequest, type BufferedRequest } from './github/smart-http.js';
@@ -20,9 +20,10 @@ import {
   type StandInContext,
   type StandInRepoOptions,
   type StandInResponse,
+  type StandInTreeEntry,
 } from './github/types.js';
 
-export type { InjectedFault, PullRecord, RecordedRequest, StandInRepoOptions } from './github/types.js';
+export type { InjectedFault, PullRecord, RecordedRequest, StandInFile, StandInRepoOptions, StandInTreeEntry } from './github/types.js';
 export { lostResponseFault, primaryRateLimitFault, secondaryRateLimitFault } from './github/faults.js';
 
 export interface GitHubStandIn {
@@ -39,6 +40,8 @@ export interface GitHubStandIn {
   createRepo(owner: string, name: string, options: StandInRepoOptions): Promise<{ barePath: string; headSha: string }>;
   pulls(owner: string, repo: string): PullRecord[];
   branches(owner: string, repo: string): Promise<string[]>;
+  /** Every blob of the branch tip with its mode and exact bytes. Throws when the branch does not exist. */
+  readBranchTree(owner: string, repo: string, branch: string): Promise<StandInTreeEntry[]>;
   /** Full tree of the branch tip: path -> utf8 content. Throws when the branch does not exist. */
   readBranchFiles(owner: string, repo: string, branch: string): Promise<Record<string, string>>;
   branchSha(owner: string, repo: string, branch: string): Promise<string | undefined>;
@@ -214,6 +217,13 @@ export async function startGitHubStandIn(options: { token?: string; login?: stri
       const sha = (await branchShas(ctx.git, repo.barePath)).get(branch);
       if (sha === undefined) throw new Error(`${owner}/${name} has no branch ${branch}`);
       return readTreeFiles(ctx.git, repo.barePath, sha);
+    },
+
+    async readBranchTree(owner, name, branch) {
+      const repo = repoOf(owner, name);
+      const sha = (await branchShas(ctx.git, repo.barePath)).get(branch);
+      if (sha === undefined) throw new Error(`${owner}/${name} has no branch ${branch}`);
+      return readTreeEntries(ctx.git, repo.barePath, sha);
     },
 
     injectFault(fault) {

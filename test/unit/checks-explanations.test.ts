@@ -80,7 +80,7 @@ describe('regressions and the repair hook', () => {
 
   it('feeds the agent the broken commands and their output', () => {
     const feedback = regressionFeedback(checks) ?? '';
-    assert.match(feedback, /these checks fail, and they passed before it/);
+    assert.match(feedback, /Your change breaks these checks/);
     assert.match(feedback, /### npm test\nCommand: `npm test`\nExit code 1\.\nLast output:\nAssertionError/);
     assert.match(feedback, /### make test/);
     assert.doesNotMatch(feedback, /npm run lint|go test/);

@@ -1,6 +1,5 @@
 import type { CheckResult, StepName } from '../../protocol/run-events';
 import type { ChangeValidator, CheckContext } from '../pipeline/pipeline-deps';
-import type { Sandbox } from '../sandbox/sandbox';
 import type { CheckSpec } from './check-spec';
 import { checkOverridesFor, type CheckOverrides } from './check-overrides';
 import { decideInstall, installCommandsFor } from './dependency-install';
@@ -41,7 +40,22 @@ function specsFor(context: CheckContext, manifests: TopLevelManifests): { specs:
   return { specs: overrides?.specs ?? checksFromManifests(manifests), overrides };
 }
 
-/** A baseline check is run again after the change even if the change broke its detection (say, package.json). */
+/**
+ * A check that ran before the change and is no longer declared after it (its script removed, its
+ * manifest deleted or broken). It is not run: what it checked is gone, and that is the finding.
+ */
+function missingResult(result: CheckResult): CheckResult {
+  return {
+    name: result.name,
+    command: result.command,
+    before: result.after,
+    after: 'missing',
+    duration_ms: 0,
+    detail: `The change removed this check: \`${result.command}\` ran before the change, and the repository no longer declares it (a removed script or test target, or a manifest that no longer parses).`,
+  };
+}
+
+/** The words of a baseline result's command, or undefined when it never was a runnable command (an unreadable setting). */
 function specFromBaseline(result: CheckResult): CheckSpec | undefined {
   try {
     const argv = splitCommandWords(result.command);
@@ -53,15 +67,14 @@ function specFromBaseline(result: CheckResult): CheckSpec | undefined {
 }
 
 /**
- * The repository's own checks, run in the run's sandbox: the baseline on the untouched clone (while the
- * agent works), again after the change is applied, paired by command so the pipeline can tell checks that
- * already failed from regressions. The baseline reports each check's status in `after` (its state at that
- * time); `afterChange` moves it to `before`.
+ * The repository's own checks, run in the sandbox the context names: the pipeline gives the baseline its
+ * own copy of the base tree (while the agent works) and each after-change round a fresh copy of the tree
+ * that would be committed. Results are paired by command so the pipeline can tell checks that already
+ * failed from regressions. The baseline reports each check's status in `after` (its state at that
+ * time); `afterChange` moves it to `before`. A check that vanished from the repository is `missing`.
  */
 export function createChangeValidator(options: ChangeValidatorOptions = {}): ChangeValidator {
   const now = options.now ?? Date.now;
-  // Per run (a sandbox belongs to exactly one run): what the baseline learned about installing.
-  const environments = new WeakMap<Sandbox, FailureEnvironment>();
 
   async function runAll(context: CheckContext, specs: readonly CheckSpec[], step: StepName, phase: string, environment: FailureEnvironment): Promise<CheckRun[]> {
     const runs: CheckRun[] = [];
@@ -92,7 +105,6 @@ export function createChangeValidator(options: ChangeValidatorOptions = {}): Cha
     } else if (!install.install && installCommandsFor(manifests).length > 0) {
       context.emit({ kind: 'step_progress', type: 'info', step: 'analyze', message: `Not installing dependencies: ${install.reason}.` });
     }
-    environments.set(context.sandbox, environment);
     return environment;
   }
 
@@ -117,16 +129,20 @@ export function createChangeValidator(options: ChangeValidatorOptions = {}): Cha
       const { specs: current, overrides } = specsFor(context, manifests);
       const before = new Map(baseline.map((result) => [result.command, result]));
       const specs: CheckSpec[] = [];
+      const vanished: CheckResult[] = [];
       for (const result of baseline) {
-        const spec = current.find((candidate) => candidate.command === result.command) ?? specFromBaseline(result);
+        const spec = current.find((candidate) => candidate.command === result.command);
         if (spec) specs.push(spec);
+        else if (result.after === 'error' && !specFromBaseline(result)) continue;
+        else vanished.push(missingResult(result));
       }
       for (const spec of current) if (!before.has(spec.command)) specs.push(spec);
-      const environment = environments.get(context.sandbox) ?? { isolation: context.sandbox.isolation, install: decideInstall(context.config.installDependencies, context.sandbox.isolation) };
+      // A fresh tree: dependencies are installed here as they were for the baseline, nothing carried over.
+      const environment = specs.length > 0 ? await prepare(context, manifests) : { isolation: context.sandbox.isolation, install: decideInstall(context.config.installDependencies, context.sandbox.isolation) };
       const runs = await runAll(context, specs, 'validate_changes', 'after the change', environment);
       const results = runs.map((run) => toResult(run, before.get(run.spec.command)?.after));
       const unreadable = invalidResults(overrides, 'error').filter((result) => !results.some((other) => other.command === result.command));
-      return [...results, ...unreadable];
+      return [...results, ...vanished, ...unreadable];
     },
   };
 }

@@ -4,9 +4,32 @@ import type { EngineConfig } from '../config/engine-config';
 export const DEFAULT_REPAIR_ATTEMPTS = 2;
 const MAX_REPAIR_ATTEMPTS = 5;
 
-/** Checks that passed (or were not run) before the change and fail after it: the same rule the pipeline uses. */
+/**
+ * The one rule the pipeline, the repair loop and the PR use. A check that passed before the change must
+ * pass after it: failing, timing out (the change makes it hang), checking nothing (every test deleted
+ * or skipped) and vanishing (its script or target removed) all count, as does an error running it
+ * that the base tree did not have. A check that did not pass before (or is new) regresses only by failing.
+ */
+export function isRegression(check: CheckResult): boolean {
+  if (check.before === 'passed') return check.after !== 'passed';
+  return check.after === 'failed' && check.before !== 'failed';
+}
+
 export function regressedChecks(checks: readonly CheckResult[]): CheckResult[] {
-  return checks.filter((check) => check.after === 'failed' && check.before !== 'failed');
+  return checks.filter(isRegression);
+}
+
+function whatHappened(check: CheckResult): string {
+  switch (check.after) {
+    case 'timed_out':
+      return 'It passed before your change and now runs until it is stopped: the change probably makes something hang (an endless loop, a promise that never settles, a server left open).';
+    case 'skipped':
+      return 'It passed before your change and now checks nothing: no tests were collected or all were skipped.';
+    case 'missing':
+      return 'It passed before your change and your change removed it.';
+    default:
+      return '';
+  }
 }
 
 /** How many fix attempts a run may spend on regressions (config.repairAttempts, bounded). */
@@ -22,10 +45,10 @@ export function repairAttemptsFrom(config: Pick<EngineConfig, 'repairAttempts'>)
 export function regressionFeedback(checks: readonly CheckResult[]): string | undefined {
   const broken = regressedChecks(checks);
   if (broken.length === 0) return undefined;
-  const sections = broken.map((check) => [`### ${check.name}`, `Command: \`${check.command}\``, check.detail ?? '(no output)'].join('\n'));
+  const sections = broken.map((check) => [`### ${check.name}`, `Command: \`${check.command}\``, whatHappened(check), check.detail ?? '(no output)'].filter(Boolean).join('\n'));
   return [
-    `Your change makes ${broken.length === 1 ? 'this check' : 'these checks'} fail, and ${broken.length === 1 ? 'it' : 'they'} passed before it:`,
+    `Your change breaks ${broken.length === 1 ? 'this check' : 'these checks'}; a check that passed before the change must still pass after it:`,
     ...sections,
-    'Fix the change so the checks pass again. Do not delete, skip or weaken the tests.',
+    'Fix the change so the checks pass again. Do not delete, skip or weaken the tests, and do not remove the checks.',
   ].join('\n\n');
 }

@@ -5,6 +5,7 @@ import { CappedText } from '../sandbox/capped-text';
 import type { Sandbox } from '../sandbox/sandbox';
 import type { CheckSpec } from './check-spec';
 import { explainCheckFailure, type FailureEnvironment } from './explain-check-failure';
+import { noTestsCollected } from './no-tests-collected';
 
 export type CheckStatus = CheckResult['after'];
 
@@ -68,14 +69,18 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
       onStderr: (chunk) => combined.push(chunk),
     });
     exitCode = result.exitCode;
+    const nothingChecked = result.timedOut ? undefined : noTestsCollected(combined.text(), result.exitCode);
     if (result.timedOut) {
-      status = 'error';
+      status = 'timed_out';
       reason = `Timed out after ${seconds(options.timeoutMs)} and was stopped (commandTimeoutMs).`;
-    } else if (result.exitCode === 0) status = 'passed';
-    else if (spec.skipExitCodes?.includes(result.exitCode)) {
+    } else if (spec.skipExitCodes?.includes(result.exitCode)) {
       status = 'skipped';
-      reason = `Nothing to check (exit code ${result.exitCode}).`;
-    } else if (result.exitCode === 127) {
+      reason = `Nothing to check: no tests were collected (exit code ${result.exitCode}).`;
+    } else if (nothingChecked !== undefined) {
+      status = 'skipped';
+      reason = `Nothing to check: ${nothingChecked} (exit code ${result.exitCode}).`;
+    } else if (result.exitCode === 0) status = 'passed';
+    else if (result.exitCode === 127) {
       status = 'error';
       reason = `\`${spec.argv[0]}\` was not found in the sandbox.`;
     } else {

@@ -4,7 +4,7 @@ import { Octokit } from '@octokit/rest';
 import { abortErrorSignal } from '../errors/cancelled-error';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import { redactSecrets } from '../security/redact';
-import type { GitHubApi, PullRequestDraft, PullRequestInfo, RepositoryInfo } from './github-api';
+import type { BranchRef, GitHubApi, PullRequestDraft, PullRequestInfo, RepositoryInfo } from './github-api';
 
 const ThrottledOctokit = Octokit.plugin(retry, throttling);
 
@@ -83,7 +83,7 @@ export class OctokitGitHubApi implements GitHubApi {
     } catch (error) {
       // plugin-retry also retries POSTs, and a response can be lost after GitHub acted on it:
       // "already exists" means an earlier attempt of ours succeeded, so return that PR.
-      const existing = isHttpError(error) && error.status === 422 ? await this.findOpenPull(draft, signal) : undefined;
+      const existing = isHttpError(error) && error.status === 422 && validationMessages(error).some((message) => /already exists/i.test(message)) ? await this.findOpenPull(draft, signal) : undefined;
       if (existing) return existing;
       if (isHttpError(error) && error.status >= 500) {
         const afterServerError = await this.findOpenPull(draft, signal).catch(() => undefined);
@@ -93,12 +93,30 @@ export class OctokitGitHubApi implements GitHubApi {
     }
   }
 
-  private async findOpenPull(draft: PullRequestDraft, signal: AbortSignal): Promise<PullRequestInfo | undefined> {
+  async findOpenPullRequest(query: { owner: string; repo: string; head: string; base: string }, signal: AbortSignal): Promise<PullRequestInfo | undefined> {
+    try {
+      return await this.findOpenPull(query, signal);
+    } catch (error) {
+      throw this.translate(error, `${query.owner}/${query.repo}`);
+    }
+  }
+
+  async deleteBranch(ref: BranchRef, signal: AbortSignal): Promise<void> {
+    try {
+      await this.octokit.rest.git.deleteRef({ owner: ref.owner, repo: ref.repo, ref: `heads/${ref.branch}`, request: { signal: abortErrorSignal(signal) } });
+    } catch (error) {
+      // GitHub answers 422 "Reference does not exist" for a branch that is already gone.
+      if (isHttpError(error) && error.status === 422 && /does not exist/i.test(error.message)) return;
+      throw this.translate(error, `${ref.owner}/${ref.repo}`);
+    }
+  }
+
+  private async findOpenPull(query: { owner: string; repo: string; head: string; base: string }, signal: AbortSignal): Promise<PullRequestInfo | undefined> {
     const { data } = await this.octokit.rest.pulls.list({
-      owner: draft.owner,
-      repo: draft.repo,
-      head: `${draft.owner}:${draft.head}`,
-      base: draft.base,
+      owner: query.owner,
+      repo: query.repo,
+      head: `${query.owner}:${query.head}`,
+      base: query.base,
       state: 'open',
       request: { signal: abortErrorSignal(signal) },
     });

@@ -156,6 +156,10 @@ async function runStep(context: RunContext, state: RunState, name: StepName, ste
 }
 
 async function cleanUp(state: RunState, logger: PipelineDeps['logger']): Promise<void> {
+  // Baseline checks still running (the run failed or was cancelled first) stop before their sandbox goes.
+  const stopBaseline = state.stopBaseline;
+  state.stopBaseline = undefined;
+  await stopBaseline?.();
   const sandbox = state.sandbox;
   state.sandbox = undefined;
   if (sandbox) {

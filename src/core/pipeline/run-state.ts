@@ -4,7 +4,6 @@ import type { Git } from '../git/git';
 import type { GitHubApi, PullRequestInfo } from '../github/github-api';
 import type { RepositoryTarget } from '../repo/repository-target';
 import type { Sandbox } from '../sandbox/sandbox';
-import type { FileChange } from '../workspace/change-set';
 import type { Workspace } from '../workspace/workspace';
 import type { ResolvedSecrets } from './pipeline-deps';
 import type { RepositorySummary } from './repository-summary';
@@ -28,8 +27,8 @@ export interface RunState {
   workspace?: Workspace;
   summary?: RepositorySummary;
   baseline?: Promise<readonly CheckResult[]>;
-  /** The change set as last written to the checkout, so a repair pass writes only what moved. */
-  applied?: Map<string, FileChange>;
+  /** Aborts the baseline checks and waits until they are stopped; the pipeline calls it on every exit. */
+  stopBaseline?: () => Promise<void>;
   agentResult?: AgentResult;
   treeSha?: string;
   changedFiles?: ChangedFile[];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { CancelledError, abortReason, throwIfAborted } from '../errors/cancelled-error';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
@@ -5,6 +6,7 @@ import { nullLogger, type Logger } from '../logging/logger';
 import { normalizeRepoPath, writablePath } from '../workspace/path-guard';
 import { CappedText } from './capped-text';
 import { E2B_ALL_TRAFFIC, type E2bCommandHandleLike, type E2bEgressRules, type E2bSandboxLike } from './e2b-client';
+import { E2bPlacedTree } from './e2b-placed-tree';
 import type { IsolationInfo, NetworkAccess, Sandbox, SandboxExecOptions, SandboxExecResult, SandboxNetworkPolicy } from './sandbox';
 import { shellJoin } from './shell-quote';
 import { streamTree } from './tree-archive';
@@ -106,8 +108,22 @@ export class E2bSandbox implements Sandbox {
 
   /** Streams the checkout up as one gzipped tar (never held in memory), credential files left out. */
   async importTree(hostDir: string, signal: AbortSignal): Promise<void> {
+    const bytes = await this.upload(hostDir, 'repo', IMPORT_ARCHIVE, signal);
+    this.options.log?.(`Uploaded the checkout (${Math.ceil(bytes / 1024)} KiB) to E2B sandbox ${this.id}`);
+  }
+
+  /** Uploads the tree to a directory of its own under the home directory; its sandbox removes it on dispose. */
+  async placeTree(hostDir: string, signal: AbortSignal): Promise<Sandbox> {
+    const name = `trees/${randomUUID().slice(0, 8)}`;
+    await this.upload(hostDir, name, `.tiny-backspace-${name.slice(6)}.tar.gz`, signal);
+    const workdir = path.posix.join(E2B_HOME, name);
+    return new E2bPlacedTree({ id: `${this.id}:${name}`, isolation: this.isolation, workdir, hostDir, parent: this, run: (command, cwd, options) => this.run(command, cwd, options) });
+  }
+
+  /** Streams the tree (credential files withheld) into the sandbox and unpacks it into `into`; returns the archive's size. */
+  private async upload(hostDir: string, into: string, archiveName: string, signal: AbortSignal): Promise<number> {
     const archive = await streamTree(hostDir, signal);
-    const target = path.posix.join(E2B_HOME, IMPORT_ARCHIVE);
+    const target = path.posix.join(E2B_HOME, archiveName);
     try {
       await this.call('upload the checkout', signal, () => this.sdk.files.write(target, archive.stream, { signal, useOctetStream: true }));
     } catch (error) {
@@ -115,15 +131,15 @@ export class E2bSandbox implements Sandbox {
       throw error;
     }
     await archive.finished;
-    const unpack = `mkdir -p repo && tar -xzf ${IMPORT_ARCHIVE} -C repo --no-same-owner && rm -f ${IMPORT_ARCHIVE}`;
+    if (archive.withheld.length > 0) this.options.log?.(`Left ${archive.withheld.length} credential file(s) out of the sandbox copy (.env*, keys, credential files, links to them)`);
+    const unpack = `mkdir -p ${into} && tar -xzf ${archiveName} -C ${into} --no-same-owner && rm -f ${archiveName}`;
     const result = await this.run(unpack, E2B_HOME, { timeoutMs: 5 * 60_000, signal });
     if (result.exitCode !== 0) {
       throw new TinyBackspaceError('sandbox_failed', `Could not unpack the checkout in E2B sandbox ${this.id}: ${result.stderr.trim().slice(0, 300) || `exit code ${result.exitCode}`}.`, {
         remedy: 'Use a sandbox template that has tar and enough disk space, or --sandbox local.',
       });
     }
-    this.options.log?.(`Uploaded the checkout (${Math.ceil(archive.bytes() / 1024)} KiB) to E2B sandbox ${this.id}`);
-    if (archive.withheld.length > 0) this.options.log?.(`Left ${archive.withheld.length} credential file(s) out of the sandbox copy (.env*, keys, credential files, links to them)`);
+    return archive.bytes();
   }
 
   async exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult> {

@@ -117,6 +117,11 @@ export class LocalSandbox implements Sandbox {
     await withholdSecretFiles(this.workdir, signal);
   }
 
+  /** The tree stays where it is on the host; commands for it run there, under the same wrapper. */
+  async placeTree(hostDir: string): Promise<Sandbox> {
+    return new LocalSandbox(hostDir, this.wrapper, this.options);
+  }
+
   async exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult> {
     const cwd = options.cwd === undefined ? this.workdir : path.join(this.workdir, normalizeRepoPath(options.cwd));
     if (this.isolation.level === 'none') refuseWithoutIsolation();

@@ -58,6 +58,12 @@ export interface Sandbox {
   readonly workdir: string;
   /** Makes the host checkout available at `workdir` (a no-op when they are the same directory). */
   importTree(hostDir: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Places another host tree in a directory of its own and returns a sandbox rooted there, with the same
+   * isolation and lifetime (the checks run each tree they test in one of these). Disposing the returned
+   * sandbox frees only that directory; the caller still owns `hostDir`.
+   */
+  placeTree(hostDir: string, signal: AbortSignal): Promise<Sandbox>;
   exec(argv: readonly string[], options: SandboxExecOptions): Promise<SandboxExecResult>;
   readFile(relativePath: string, signal: AbortSignal): Promise<string>;
   writeFile(relativePath: string, content: string, signal: AbortSignal): Promise<void>;

@@ -2,8 +2,14 @@ import { lstat, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 
-/** Paths an agent may never write: git internals, CI workflows, editor settings. */
-const PROTECTED_PREFIXES = ['.git/', '.github/workflows/', '.vscode/'];
+/**
+ * Top-level directories an agent may never write: CI and repository automation (`.github/` holds
+ * workflows, composite actions and CODEOWNERS), git hooks (`.husky/`), the dev container a teammate's
+ * editor builds and runs, and editor settings that can run tasks. Compared case-insensitively, because
+ * macOS and Windows file systems are.
+ */
+const PROTECTED_TOP_LEVEL = ['.github', '.husky', '.devcontainer', '.vscode'];
+export const PROTECTED_DESCRIPTION = '.git (at any depth), .github/, .husky/, .devcontainer/ and .vscode/ are protected';
 
 function unsafe(input: string, why: string): never {
   throw new TinyBackspaceError('unsafe_path', `Refused the path "${input.replace(/[^\x20-\x7e]/g, '?').slice(0, 200)}": ${why}.`, {
@@ -22,17 +28,18 @@ export function normalizeRepoPath(input: string): string {
   return segments.join('/');
 }
 
+/** A `.git` segment anywhere (a nested repository's internals, a submodule's git dir) or a protected top-level directory. */
 export function isProtectedPath(relativePath: string): boolean {
-  const lower = `${relativePath.toLowerCase()}/`;
-  return PROTECTED_PREFIXES.some((prefix) => lower.startsWith(prefix)) || lower === '.git/';
+  const segments = relativePath.toLowerCase().split('/');
+  return segments.includes('.git') || PROTECTED_TOP_LEVEL.includes(segments[0] ?? '');
 }
 
 /** Normalizes and refuses protected paths; for anything that is about to be written, renamed or deleted. */
 export function writablePath(input: string): string {
   const normalized = normalizeRepoPath(input);
   if (isProtectedPath(normalized)) {
-    throw new TinyBackspaceError('protected_path', `Refused to change "${normalized}": .git/, .github/workflows/ and .vscode/ are protected.`, {
-      remedy: 'Ask for a change that leaves git internals, CI workflows and editor settings alone.',
+    throw new TinyBackspaceError('protected_path', `Refused to change "${normalized}": ${PROTECTED_DESCRIPTION}.`, {
+      remedy: 'Ask for a change that leaves git internals, CI and repository automation, git hooks, the dev container and editor settings alone.',
     });
   }
   return normalized;
@@ -52,8 +59,10 @@ async function lstatOrUndefined(target: string) {
 }
 
 /**
- * Resolves where a write would really land, following symlinks in every existing ancestor, and refuses
- * anything outside the clone or any write through a symlink (a committed link must not redirect it).
+ * Resolves where a write would really land and refuses any write through a symlink: a link to outside
+ * the clone or into a protected directory, the file itself being a link, or a directory link inside the
+ * repository (`lib -> src`). The commit records paths as written, so `lib/a.ts` would become a new file
+ * under a path that is a link on disk: the two would disagree. The message names the real path.
  */
 export async function resolveWriteTarget(root: string, relativePath: string): Promise<string> {
   const normalized = writablePath(relativePath);
@@ -66,8 +75,22 @@ export async function resolveWriteTarget(root: string, relativePath: string): Pr
   const realAncestor = await realpath(ancestor);
   if (!isInside(realRoot, realAncestor)) unsafe(normalized, 'a symbolic link in its directory points outside the repository');
   const relativeToReal = path.relative(realRoot, path.join(realAncestor, path.relative(ancestor, target)));
-  if (isProtectedPath(relativeToReal.split(path.sep).join('/'))) unsafe(normalized, 'a symbolic link redirects it into a protected directory');
+  const realRelative = relativeToReal.split(path.sep).join('/');
+  if (isProtectedPath(realRelative)) unsafe(normalized, 'a symbolic link redirects it into a protected directory');
+  if (realRelative !== normalized) {
+    const link = await firstLinkedAncestor(realRoot, normalized);
+    unsafe(normalized, `${link ?? 'a directory on its path'} is a symbolic link in the repository; write "${realRelative}" instead`);
+  }
   return path.join(realAncestor, path.relative(ancestor, target));
+}
+
+async function firstLinkedAncestor(realRoot: string, normalized: string): Promise<string | undefined> {
+  const segments = normalized.split('/');
+  for (let count = 1; count < segments.length; count += 1) {
+    const prefix = segments.slice(0, count).join('/');
+    if ((await lstatOrUndefined(path.join(realRoot, ...segments.slice(0, count))))?.isSymbolicLink()) return `"${prefix}"`;
+  }
+  return undefined;
 }
 
 /** Resolves a path for reading; reading through a link is fine as long as it stays inside the clone. */

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { GitRunner } from './git-exec.js';
+import type { StandInFile, StandInTreeEntry } from './types.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 const IDENTITY = 'Stand-in <stand-in@example.invalid>';
@@ -34,7 +35,7 @@ function fastImportPath(file: string): string {
  * Creates the bare repository and its first commit with one `git fast-import`: the files go straight
  * into a pack, which is ~40x faster than writing a worktree and `git add` for a thousand files.
  */
-export async function createBareRepo(git: GitRunner, barePath: string, defaultBranch: string, files: Record<string, string>): Promise<string> {
+export async function createBareRepo(git: GitRunner, barePath: string, defaultBranch: string, files: Record<string, string | StandInFile>): Promise<string> {
   const checked = await git.run(['check-ref-format', '--branch', defaultBranch], { okCodes: [0, 1, 128] });
   if (checked.code !== 0) throw new Error(`invalid branch name: ${JSON.stringify(defaultBranch)}`);
   const message = 'Initial commit\n';
@@ -43,9 +44,10 @@ export async function createBareRepo(git: GitRunner, barePath: string, defaultBr
     `committer ${IDENTITY} ${Math.floor(Date.now() / 1000)} +0000\n`,
     `data ${Buffer.byteLength(message)}\n${message}`,
   ];
-  for (const [file, content] of Object.entries(files)) {
-    const data = Buffer.from(content, 'utf8');
-    stream.push(`M 100644 inline ${fastImportPath(safeRelativePath(file))}\ndata ${data.length}\n`, data, '\n');
+  for (const [file, entry] of Object.entries(files)) {
+    const { content, mode = '100644' } = typeof entry === 'string' ? { content: entry } : entry;
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    stream.push(`M ${mode} inline ${fastImportPath(safeRelativePath(file))}\ndata ${data.length}\n`, data, '\n');
   }
   await mkdir(path.dirname(barePath), { recursive: true });
   await git.run(['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`, barePath]);
@@ -76,14 +78,21 @@ export async function isAncestor(git: GitRunner, barePath: string, head: string,
 
 /** Every blob (and symlink target) in the commit's tree as utf8, read with one `cat-file --batch`. */
 export async function readTreeFiles(git: GitRunner, barePath: string, commit: string): Promise<Record<string, string>> {
-  const listing = await git.run(['--git-dir', barePath, 'ls-tree', '-r', '-z', '--full-tree', commit]);
-  const blobs: { file: string; sha: string }[] = [];
-  for (const record of listing.stdout.toString('utf8').split('\0')) {
-    const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(record);
-    if (match?.[1] !== undefined && match[2] !== undefined) blobs.push({ sha: match[1], file: match[2] });
-  }
   const files: Record<string, string> = {};
-  if (blobs.length === 0) return files;
+  for (const entry of await readTreeEntries(git, barePath, commit)) files[entry.path] = entry.bytes.toString('utf8');
+  return files;
+}
+
+/** Every blob of the commit's tree with its mode and exact bytes. */
+export async function readTreeEntries(git: GitRunner, barePath: string, commit: string): Promise<StandInTreeEntry[]> {
+  const listing = await git.run(['--git-dir', barePath, 'ls-tree', '-r', '-z', '--full-tree', commit]);
+  const blobs: { file: string; sha: string; mode: string }[] = [];
+  for (const record of listing.stdout.toString('utf8').split('\0')) {
+    const match = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(record);
+    if (match?.[1] !== undefined && match[2] !== undefined && match[3] !== undefined) blobs.push({ mode: match[1], sha: match[2], file: match[3] });
+  }
+  const entries: StandInTreeEntry[] = [];
+  if (blobs.length === 0) return entries;
 
   const batch = await git.run(['--git-dir', barePath, 'cat-file', '--batch'], {
     input: blobs.map((blob) => blob.sha).join('\n') + '\n',
@@ -95,8 +104,17 @@ export async function readTreeFiles(git: GitRunner, barePath: string, commit: st
     const header = out.toString('utf8', offset, headerEnd).split(' ');
     const size = Number(header[2]);
     if (header[0] !== blob.sha || !Number.isInteger(size)) throw new Error(`unexpected cat-file output for ${blob.file}`);
-    files[blob.file] = out.toString('utf8', headerEnd + 1, headerEnd + 1 + size);
+    entries.push({ path: blob.file, mode: blob.mode, bytes: Buffer.from(out.subarray(headerEnd + 1, headerEnd + 1 + size)) });
     offset = headerEnd + 1 + size + 1;
   }
-  return files;
+  return entries;
+}
+
+/** Deletes `refs/heads/<branch>`; false when there was no such branch. */
+export async function deleteBranchRef(git: GitRunner, barePath: string, branch: string): Promise<boolean> {
+  const ref = `refs/heads/${branch}`;
+  const exists = await git.run(['--git-dir', barePath, 'show-ref', '--verify', '--quiet', ref], { okCodes: [0, 1] });
+  if (exists.code !== 0) return false;
+  await git.run(['--git-dir', barePath, 'update-ref', '-d', ref]);
+  return true;
 }

@@ -2,7 +2,7 @@
 // the real bare repositories so a PR is only accepted for a branch that was really pushed.
 
 import { checkAuthorization, type AuthOutcome } from './auth.js';
-import { branchShas, isAncestor } from './bare-repos.js';
+import { branchShas, deleteBranchRef, isAncestor } from './bare-repos.js';
 import type { BufferedRequest } from './smart-http.js';
 import { repoKey, type InternalPull, type RateLimitState, type RepoRecord, type StandInContext, type StandInResponse } from './types.js';
 
@@ -88,6 +88,20 @@ export async function handleRestRequest(ctx: StandInContext, request: BufferedRe
       url: `${repoApi(ctx, repo)}/git/${ref}`,
       object: { sha, type: 'commit', url: `${repoApi(ctx, repo)}/git/commits/${sha}` },
     });
+  }
+  // DELETE /repos/{o}/{r}/git/refs/heads/{branch}: 204, or 422 "Reference does not exist".
+  const refsTarget = section === 'git' && rest[0] === 'refs' ? rest.slice(1).join('/') : '';
+  if (refsTarget.startsWith('heads/') && refsTarget.length > 'heads/'.length && method === 'DELETE') {
+    const denied = writeDenied(ctx, repo, auth);
+    if (denied !== undefined) return denied;
+    const branch = refsTarget.slice('heads/'.length);
+    if (branch === repo.defaultBranch) {
+      return jsonResponse(ctx, 422, { message: 'Cannot delete this protected branch', documentation_url: `${DOCS}/git/refs#delete-a-reference`, status: '422' });
+    }
+    if (!(await deleteBranchRef(ctx.git, repo.barePath, branch))) {
+      return jsonResponse(ctx, 422, { message: 'Reference does not exist', documentation_url: `${DOCS}/git/refs#delete-a-reference`, status: '422' });
+    }
+    return { status: 204, headers: { ...rateLimitHeaders(ctx.rate) }, body: '' };
   }
   if (section === 'pulls' && rest.length === 0 && method === 'GET') return listPulls(ctx, repo, auth, url.searchParams);
   if (section === 'pulls' && rest.length === 0 && method === 'POST') return createPull(ctx, repo, auth, request.body);
@@ -195,6 +209,21 @@ function writeDenied(ctx: StandInContext, repo: RepoRecord, auth: AuthOutcome): 
   return undefined;
 }
 
+/** GitHub's limits on a PR's text, counted in characters (code points), as GitHub counts them. */
+const BODY_LIMIT = 65_536;
+const TITLE_LIMIT = 256;
+
+function tooLong(input: PullInput): Record<string, string>[] {
+  const errors: Record<string, string>[] = [];
+  if (typeof input.title === 'string' && [...input.title].length > TITLE_LIMIT) {
+    errors.push({ resource: 'Issue', code: 'custom', field: 'title', message: `title is too long (maximum is ${TITLE_LIMIT} characters)` });
+  }
+  if (typeof input.body === 'string' && [...input.body].length > BODY_LIMIT) {
+    errors.push({ resource: 'Issue', code: 'custom', field: 'body', message: `body is too long (maximum is ${BODY_LIMIT} characters)` });
+  }
+  return errors;
+}
+
 function alreadyExists(repo: RepoRecord, head: string): Record<string, string> {
   return { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` };
 }
@@ -216,6 +245,8 @@ async function createPull(ctx: StandInContext, repo: RepoRecord, auth: AuthOutco
   if (missing.length > 0) {
     return jsonResponse(ctx, 422, validationFailed(missing.map((field) => ({ resource: 'PullRequest', field, code: 'missing_field' }))));
   }
+  const oversized = tooLong(input);
+  if (oversized.length > 0) return jsonResponse(ctx, 422, validationFailed(oversized));
   const title = String(input.title);
   const base = String(input.base);
   const head = headBranch(repo, String(input.head));
@@ -276,6 +307,8 @@ async function updatePull(ctx: StandInContext, repo: RepoRecord, pull: InternalP
   if (denied !== undefined) return denied;
   const input = parseJsonObject(rawBody);
   if (input === undefined) return jsonResponse(ctx, 400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' });
+  const oversized = tooLong(input);
+  if (oversized.length > 0) return jsonResponse(ctx, 422, validationFailed(oversized));
   if (input.state === 'open' && pull.state === 'closed') {
     const twin = repo.pulls.some((other) => other !== pull && other.state === 'open' && other.head === pull.head && other.base === pull.base);
     if (twin) return jsonResponse(ctx, 422, validationFailed([alreadyExists(repo, pull.head)]));

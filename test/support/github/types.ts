@@ -7,8 +7,23 @@ export interface StandInRepoOptions {
   private?: boolean;
   /** When false, the valid token may read the repository but gets 403 on push and on PR creation. */
   pushAllowed?: boolean;
-  /** Repository-relative path (nested directories allowed) -> utf8 content of the first commit. */
-  files: Record<string, string>;
+  /**
+   * Repository-relative path (nested directories allowed) -> content of the first commit: a utf8 string
+   * (mode 100644), or bytes with a mode (100755 executable, 120000 symlink whose content is the target).
+   */
+  files: Record<string, string | StandInFile>;
+}
+
+export interface StandInFile {
+  content: string | Buffer;
+  mode?: '100644' | '100755' | '120000';
+}
+
+/** One blob of a branch's tree, bytes untouched. */
+export interface StandInTreeEntry {
+  path: string;
+  mode: string;
+  bytes: Buffer;
 }
 
 export interface RecordedRequest {

@@ -41,7 +41,7 @@ function failed(call: ToolCall, content: string, malformed = false): ToolOutcome
 /**
  * Runs the model's tool calls against the workspace. Reads see staged edits; writes are staged in the
  * change set and reach disk only in the apply step. Every write is checked first against the path guard
- * (no `..`, absolute paths or NUL; .git/, .github/workflows/ and .vscode/ protected; no symlink escape), so
+ * (no `..`, absolute paths or NUL; .git, .github/, .husky/, .devcontainer/ and .vscode/ protected; no write through a symlink), so
  * the model hears at once about a refused path. Credential files are neither read, searched nor written.
  */
 export class WorkspaceTools {

@@ -1,3 +1,5 @@
+import { withCheckTree } from '../../checks/check-trees';
+import type { FileMode } from '../../workspace/change-set';
 import { Workspace } from '../../workspace/workspace';
 import type { RepositorySummary } from '../repository-summary';
 import type { RunContext } from '../run-context';
@@ -21,7 +23,11 @@ const MANIFESTS = new Set([
 interface TreeEntry {
   readonly path: string;
   readonly size: number;
+  readonly mode: FileMode;
+  readonly blob: string;
 }
+
+const BLOB_MODES: ReadonlySet<string> = new Set(['100644', '100755', '120000']);
 
 /** Parses `git ls-tree -r -l -z` output: `<mode> <type> <sha> <size>\t<path>\0`. */
 function parseTree(output: string): TreeEntry[] {
@@ -31,7 +37,8 @@ function parseTree(output: string): TreeEntry[] {
     if (tab < 0) continue;
     const fields = record.slice(0, tab).split(/\s+/);
     if (fields[1] !== 'blob') continue;
-    entries.push({ path: record.slice(tab + 1), size: Number(fields[3]) || 0 });
+    const mode = BLOB_MODES.has(fields[0] ?? '') ? (fields[0] as FileMode) : '100644';
+    entries.push({ path: record.slice(tab + 1), size: Number(fields[3]) || 0, mode, blob: fields[2] ?? '' });
   }
   return entries;
 }
@@ -65,7 +72,7 @@ export async function analyzeStep(context: RunContext, state: RunState): Promise
   const tree = await git.output(['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD'], { signal: context.signal });
   const entries = parseTree(tree);
   state.summary = summarize(entries);
-  state.workspace = new Workspace(requireState(state.workDir, 'workDir'), entries.map((entry) => entry.path));
+  state.workspace = new Workspace(requireState(state.workDir, 'workDir'), entries.map(({ path, mode, blob }) => ({ path, mode, blob })));
   const top = state.summary.languages
     .slice(0, 3)
     .map(([extension, count]) => `${extension} ${count}`)
@@ -80,16 +87,23 @@ export async function analyzeStep(context: RunContext, state: RunState): Promise
   });
   const validator = context.deps.validator;
   if (validator && state.sandbox && state.target) {
-    const baseline = validator.baseline({
-      sandbox: state.sandbox,
-      summary: state.summary,
-      target: state.target,
-      config: context.deps.config,
-      signal: context.signal,
-      emit: (event) => context.emit(event),
-    });
+    const summary = state.summary;
+    const target = state.target;
+    const source = { git, gitDir, runDir: requireState(state.runDir, 'runDir'), sandbox: state.sandbox };
+    // Its own signal: a run that fails elsewhere stops the baseline too (see stopBaseline in run-pipeline).
+    const controller = new AbortController();
+    const signal = AbortSignal.any([context.signal, controller.signal]);
+    // On its own copy of the base tree, while the agent works: nothing it writes reaches the agent's view
+    // (the pristine clone) or the commit (built from the change set).
+    const baseline = withCheckTree(source, requireState(state.baseSha, 'baseSha'), 'base', signal, (sandbox) =>
+      validator.baseline({ sandbox, summary, target, config: context.deps.config, signal, emit: (event) => context.emit(event) }),
+    );
     // Awaited in validate_changes; until then a rejection must not count as unhandled.
     baseline.catch(() => undefined);
     state.baseline = baseline;
+    state.stopBaseline = async () => {
+      controller.abort(new Error('The run ended before the baseline checks finished.'));
+      await baseline.catch(() => undefined);
+    };
   }
 }

@@ -2,13 +2,13 @@ import type { ChangedFile, CheckResult, RunEventDraft } from '../../../protocol/
 import { OFFLINE_AGENT_NAME } from '../../agent/offline/offline-agent';
 import { regressedChecks, repairAttemptsFrom } from '../../checks/regression-feedback';
 import { repairRegressions } from '../../checks/repair-loop';
+import { withCheckTree } from '../../checks/check-trees';
 import { treeFromChanges } from '../../git/commit-from-changes';
 import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import { changeStatus } from '../../workspace/change-set';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
 import { runAgent } from './agent-step';
-import { applyChangeSet } from './apply-step';
 import { requireState } from './require-state';
 
 function parseNumstat(output: string): Map<string, { additions: number; deletions: number }> {
@@ -49,14 +49,14 @@ function fingerprint(state: RunState): string {
   return JSON.stringify(requireState(state.workspace, 'workspace').changes.list().map((change) => [change.path, change.after]));
 }
 
-/** Hands a regression back to the agent: a fresh agent run over the same workspace, then re-applied. */
+/** Hands a regression back to the agent: a fresh agent run over the same workspace, then a new tree. */
 async function repairWith(context: RunContext, state: RunState, feedback: string): Promise<boolean> {
   const before = fingerprint(state);
   const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`);
   const previous = state.agentResult;
   state.agentResult = { ...result, summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
   if (fingerprint(state) === before) return false;
-  await applyChangeSet(context, state, 'validate_changes');
+  await describeChange(context, state);
   return true;
 }
 
@@ -66,15 +66,17 @@ export async function validateChangesStep(context: RunContext, state: RunState):
   const validator = context.deps.validator;
   if (!validator || !state.sandbox || !state.target || !state.summary) return;
   const baseline = state.baseline ? await state.baseline.catch(() => [] as CheckResult[]) : [];
-  const checkContext = {
-    sandbox: state.sandbox,
-    summary: state.summary,
-    target: state.target,
-    config: context.deps.config,
-    signal: context.signal,
-    emit: (event: RunEventDraft) => context.emit(event),
-  };
-  const firstChecks = await validator.afterChange(checkContext, baseline);
+  state.stopBaseline = undefined;
+  const source = { git: requireState(state.git, 'git'), gitDir: requireState(state.gitDir, 'gitDir'), runDir: requireState(state.runDir, 'runDir'), sandbox: state.sandbox };
+  const summary = state.summary;
+  const target = state.target;
+  // Each round runs on a fresh copy of exactly the tree that would be committed (treeSha), never on a
+  // working copy; nothing a check writes there can reach the commit.
+  const afterChecks = () =>
+    withCheckTree(source, requireState(state.treeSha, 'treeSha'), 'after', context.signal, (sandbox) =>
+      validator.afterChange({ sandbox, summary, target, config: context.deps.config, signal: context.signal, emit: (event: RunEventDraft) => context.emit(event) }, baseline),
+    );
+  const firstChecks = await afterChecks();
   // The offline agent only follows instructions; it has nothing to offer when a check breaks.
   const canRepair = state.agentResult !== undefined && state.agentResult.agent !== OFFLINE_AGENT_NAME;
   const repaired = await repairRegressions({
@@ -83,9 +85,8 @@ export async function validateChangesStep(context: RunContext, state: RunState):
     signal: context.signal,
     emit: (event) => context.emit(event),
     repair: (feedback) => repairWith(context, state, feedback),
-    recheck: () => validator.afterChange(checkContext, baseline),
+    recheck: afterChecks,
   });
-  if (repaired.attemptsUsed > 0) await describeChange(context, state);
   const checks = repaired.checks;
   state.checks = checks;
   const broken = regressedChecks(checks);
