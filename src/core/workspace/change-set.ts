@@ -1,4 +1,5 @@
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
+import { containsRedactionMarker, REDACTED } from '../security/redact';
 import { writablePath } from './path-guard';
 
 export interface FileChange {
@@ -29,7 +30,18 @@ export class ChangeSet {
   async write(relativePath: string, content: string): Promise<void> {
     const normalized = writablePath(relativePath);
     const before = await this.baseOf(normalized);
+    // Scrubbed text shown to a model must never come back as file content (issue 11).
+    if (containsRedactionMarker(content) && !(before !== null && containsRedactionMarker(before))) {
+      throw new TinyBackspaceError('edit_failed', `Refused to write "${normalized}": it would contain ${REDACTED}, the marker that replaces secrets in what the model is shown.`, {
+        remedy: 'Re-read the file and write the real text, leaving the redacted part out of the change.',
+      });
+    }
     this.set({ path: normalized, before, after: content });
+  }
+
+  /** A renamed file keeps its content as it was, marker or not. */
+  private async move(normalized: string, content: string): Promise<void> {
+    this.set({ path: normalized, before: await this.baseOf(normalized), after: content });
   }
 
   async delete(relativePath: string): Promise<void> {
@@ -47,7 +59,7 @@ export class ChangeSet {
     if (content === null) throw new TinyBackspaceError('edit_failed', `Cannot rename "${source}": no such file.`);
     if ((await this.read(target)) !== null) throw new TinyBackspaceError('edit_failed', `Cannot rename onto "${target}": it already exists.`);
     await this.delete(source);
-    await this.write(target, content);
+    await this.move(target, content);
   }
 
   /** Real changes only: a file edited back to its original content is not a change. */

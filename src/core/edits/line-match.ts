@@ -1,0 +1,247 @@
+import type { RegionMatch } from './line-diff';
+import { compareTokens, tokenize } from './line-similarity';
+
+/**
+ * Finding old_str's lines in the file, in linear time or close to it:
+ *   - `findLineSequence`: every place where old_str's lines appear with the same tokens (whitespace and
+ *     indentation ignored), optionally ignoring blank lines on both sides. Lines become integer ids and
+ *     the search is Knuth-Morris-Pratt, O(file + old_str).
+ *   - `fuzzyCandidates`: regions that share distinctive lines with old_str, found by voting on diagonals
+ *     (file line - old line) from an index of line ids, then each aligned by a banded dynamic programme
+ *     that allows typos of a character or two (see line-similarity), lines missing on either side and
+ *     nothing else. Cost O(old_str x occurrences + candidates x old_str x band).
+ */
+
+export interface LineIndex {
+  readonly ids: Int32Array;
+  /** Blank lines (no tokens) get id 0. */
+  readonly blank: (index: number) => boolean;
+  readonly tokens: (index: number) => readonly string[];
+  readonly positions: ReadonlyMap<number, readonly number[]>;
+}
+
+export class LineTable {
+  private readonly idOf = new Map<string, number>();
+
+  id(key: string): number {
+    if (key === '') return 0;
+    let id = this.idOf.get(key);
+    if (id === undefined) {
+      id = this.idOf.size + 1;
+      this.idOf.set(key, id);
+    }
+    return id;
+  }
+
+  index(lines: readonly string[], count = lines.length): LineIndex {
+    const ids = new Int32Array(count);
+    const tokenCache: Array<readonly string[] | undefined> = new Array(count);
+    const positions = new Map<number, number[]>();
+    for (let index = 0; index < count; index += 1) {
+      const tokens = tokenize(lines[index] ?? '');
+      tokenCache[index] = tokens;
+      const id = this.id(tokens.join('\u0001'));
+      ids[index] = id;
+      if (id !== 0) {
+        const list = positions.get(id);
+        if (list) list.push(index);
+        else positions.set(id, [index]);
+      }
+    }
+    return { ids, blank: (index) => ids[index] === 0, tokens: (index) => tokenCache[index] ?? [], positions };
+  }
+}
+
+/** KMP over id sequences; returns start positions in `text` of each occurrence of `pattern`. */
+function kmp(text: ArrayLike<number>, pattern: ArrayLike<number>, limit: number): number[] {
+  const m = pattern.length;
+  const failure = new Int32Array(m);
+  for (let i = 1, k = 0; i < m; i += 1) {
+    while (k > 0 && pattern[i] !== pattern[k]) k = failure[k - 1] ?? 0;
+    if (pattern[i] === pattern[k]) k += 1;
+    failure[i] = k;
+  }
+  const found: number[] = [];
+  for (let i = 0, k = 0; i < text.length; i += 1) {
+    while (k > 0 && text[i] !== pattern[k]) k = failure[k - 1] ?? 0;
+    if (text[i] === pattern[k]) k += 1;
+    if (k === m) {
+      found.push(i - m + 1);
+      if (found.length >= limit) break;
+      k = failure[k - 1] ?? 0;
+    }
+  }
+  return found;
+}
+
+/**
+ * Places where old lines [from, to) appear token for token. With `skipBlank`, blank lines are dropped on
+ * both sides first (the model added or dropped blank lines), and mapped back afterwards.
+ */
+export function findLineSequence(file: LineIndex, old: LineIndex, from: number, to: number, skipBlank: boolean, limit = 6): RegionMatch[] {
+  const fileKept: number[] = [];
+  const oldKept: number[] = [];
+  for (let index = 0; index < file.ids.length; index += 1) if (!skipBlank || !file.blank(index)) fileKept.push(index);
+  for (let index = from; index < to; index += 1) if (!skipBlank || !old.blank(index)) oldKept.push(index);
+  if (oldKept.length === 0) return [];
+  const text = fileKept.map((index) => file.ids[index] ?? 0);
+  const pattern = oldKept.map((index) => old.ids[index] ?? 0);
+  return kmp(text, pattern, limit).map((at) => {
+    const fileOf = new Array<number>(old.ids.length).fill(-1);
+    oldKept.forEach((oldIndex, k) => (fileOf[oldIndex] = fileKept[at + k] ?? -1));
+    return { start: fileKept[at] ?? 0, end: (fileKept[at + oldKept.length - 1] ?? 0) + 1, fileOf };
+  });
+}
+
+export interface FuzzyAlignment extends RegionMatch {
+  readonly score: number;
+  readonly same: number;
+  readonly slips: number;
+  /** Non-blank old lines with no counterpart in the file. */
+  readonly missing: number[];
+  /** Non-blank file lines inside the region that old_str does not have. */
+  readonly extra: number[];
+}
+
+const MAX_OCCURRENCES = 512;
+const MAX_CANDIDATES = 16;
+const SAME = 10;
+const SLIP = 4;
+const GAP = -10;
+const BLANK_GAP = -1;
+
+/** Candidate starts (file line of old line `from`), best voted first, at least `band` apart. */
+function candidateDiagonals(file: LineIndex, old: LineIndex, from: number, to: number, band: number): number[] {
+  const votes = new Map<number, number>();
+  for (let index = from; index < to; index += 1) {
+    const id = old.ids[index] ?? 0;
+    if (id === 0) continue;
+    const positions = file.positions.get(id);
+    if (!positions || positions.length > MAX_OCCURRENCES) continue;
+    for (const position of positions) {
+      const diagonal = position - (index - from);
+      votes.set(diagonal, (votes.get(diagonal) ?? 0) + 1);
+    }
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const chosen: number[] = [];
+  for (const [diagonal] of ranked) {
+    if (chosen.some((other) => Math.abs(other - diagonal) <= band)) continue;
+    chosen.push(diagonal);
+    if (chosen.length >= MAX_CANDIDATES) break;
+  }
+  return chosen;
+}
+
+/** Banded alignment of old lines [from, to) against the file around `diagonal`. */
+function align(file: LineIndex, old: LineIndex, from: number, to: number, diagonal: number, band: number): FuzzyAlignment | undefined {
+  const m = to - from;
+  const width = 2 * band + 1;
+  const n = file.ids.length;
+  const NEG = -1e9;
+  const score = new Float64Array((m + 1) * width).fill(NEG);
+  const move = new Int8Array((m + 1) * width); // 1 match, 2 skip old, 3 skip file, 0 start
+  const fileAt = (i: number, k: number): number => diagonal + i + k - band;
+  // Row 0: the region may start anywhere in the band.
+  for (let k = 0; k < width; k += 1) if (fileAt(0, k) >= 0 && fileAt(0, k) <= n) score[k] = 0;
+  for (let i = 0; i <= m; i += 1) {
+    for (let k = 0; k < width; k += 1) {
+      const here = i * width + k;
+      const j = fileAt(i, k);
+      if (j < 0 || j > n) continue;
+      // skip a file line: from (i, j-1), which is (i, k-1)
+      if (k > 0 && j - 1 >= 0 && (score[here - 1] ?? NEG) > NEG) {
+        const value = (score[here - 1] ?? NEG) + (file.blank(j - 1) ? BLANK_GAP : GAP);
+        if (value > (score[here] ?? NEG)) {
+          score[here] = value;
+          move[here] = 3;
+        }
+      }
+      if (i === 0) continue;
+      const oldIndex = from + i - 1;
+      // skip an old line: from (i-1, j), which is (i-1, k+1)
+      if (k + 1 < width) {
+        const previous = (i - 1) * width + k + 1;
+        if ((score[previous] ?? NEG) > NEG) {
+          const value = (score[previous] ?? NEG) + (old.blank(oldIndex) ? BLANK_GAP : GAP);
+          if (value > (score[here] ?? NEG)) {
+            score[here] = value;
+            move[here] = 2;
+          }
+        }
+      }
+      // match old line with file line j-1: from (i-1, j-1), which is (i-1, k)
+      if (j >= 1) {
+        const previous = (i - 1) * width + k;
+        if ((score[previous] ?? NEG) > NEG) {
+          const gain = lineGain(file, old, j - 1, oldIndex);
+          if (gain > 0 && (score[previous] ?? NEG) + gain > (score[here] ?? NEG)) {
+            score[here] = (score[previous] ?? NEG) + gain;
+            move[here] = 1;
+          }
+        }
+      }
+    }
+  }
+  let bestK = -1;
+  for (let k = 0; k < width; k += 1) if (bestK < 0 || (score[m * width + k] ?? NEG) > (score[m * width + bestK] ?? NEG)) bestK = k;
+  if (bestK < 0 || (score[m * width + bestK] ?? NEG) <= NEG) return undefined;
+  const fileOf = new Array<number>(old.ids.length).fill(-1);
+  const missing: number[] = [];
+  const extra: number[] = [];
+  let same = 0;
+  let slips = 0;
+  let i = m;
+  let k = bestK;
+  while (i > 0 || move[i * width + k] === 3) {
+    const step = move[i * width + k];
+    const j = fileAt(i, k);
+    if (step === 1) {
+      const oldIndex = from + i - 1;
+      fileOf[oldIndex] = j - 1;
+      if (old.ids[oldIndex] === file.ids[j - 1]) same += old.blank(oldIndex) ? 0 : 1;
+      else slips += 1;
+      i -= 1;
+    } else if (step === 2) {
+      if (!old.blank(from + i - 1)) missing.push(from + i - 1);
+      i -= 1;
+      k += 1;
+    } else if (step === 3) {
+      if (!file.blank(j - 1)) extra.push(j - 1);
+      k -= 1;
+    } else break;
+  }
+  // File lines skipped before the first or after the last matched line are outside the region.
+  const matchedFiles = fileOf.filter((value) => value >= 0);
+  if (matchedFiles.length === 0) return undefined;
+  const regionStart = Math.min(...matchedFiles);
+  const regionEnd = Math.max(...matchedFiles) + 1;
+  return {
+    start: regionStart,
+    end: regionEnd,
+    fileOf,
+    score: score[m * width + bestK] ?? 0,
+    same,
+    slips,
+    missing: missing.reverse(),
+    extra: extra.filter((line) => line >= regionStart && line < regionEnd).reverse(),
+  };
+}
+
+function lineGain(file: LineIndex, old: LineIndex, fileIndex: number, oldIndex: number): number {
+  const a = file.ids[fileIndex] ?? 0;
+  const b = old.ids[oldIndex] ?? 0;
+  if (a === b) return a === 0 ? 1 : SAME;
+  if (a === 0 || b === 0) return 0;
+  return compareTokens(file.tokens(fileIndex), old.tokens(oldIndex)) === 'slip' ? SLIP : 0;
+}
+
+export function fuzzyCandidates(file: LineIndex, old: LineIndex, from: number, to: number): FuzzyAlignment[] {
+  const band = Math.max(4, Math.min(12, Math.ceil((to - from) / 8)));
+  const found: FuzzyAlignment[] = [];
+  for (const diagonal of candidateDiagonals(file, old, from, to, band)) {
+    const alignment = align(file, old, from, to, diagonal, band);
+    if (alignment) found.push(alignment);
+  }
+  return found.sort((a, b) => b.score - a.score || a.start - b.start);
+}
