@@ -17,8 +17,16 @@ export interface LineIndex {
   /** Blank lines (no tokens) get id 0. */
   readonly blank: (index: number) => boolean;
   readonly tokens: (index: number) => readonly string[];
+  /** Id of the line's shape: its tokens with every identifier masked. A slip keeps the shape. */
+  readonly shape: (index: number) => number;
+}
+
+/** A LineIndex of non-blank lines only, with where each id occurs (for voting). */
+interface NonBlankIndex extends LineIndex {
   readonly positions: ReadonlyMap<number, readonly number[]>;
 }
+
+const WORD = /^[A-Za-z_$][\w$]*$/;
 
 export class LineTable {
   private readonly idOf = new Map<string, number>();
@@ -36,19 +44,18 @@ export class LineTable {
   index(lines: readonly string[], count = lines.length): LineIndex {
     const ids = new Int32Array(count);
     const tokenCache: Array<readonly string[] | undefined> = new Array(count);
-    const positions = new Map<number, number[]>();
     for (let index = 0; index < count; index += 1) {
       const tokens = tokenize(lines[index] ?? '');
       tokenCache[index] = tokens;
-      const id = this.id(tokens.join('\u0001'));
-      ids[index] = id;
-      if (id !== 0) {
-        const list = positions.get(id);
-        if (list) list.push(index);
-        else positions.set(id, [index]);
-      }
+      ids[index] = this.id(tokens.join('\u0001'));
     }
-    return { ids, blank: (index) => ids[index] === 0, tokens: (index) => tokenCache[index] ?? [], positions };
+    // Shapes are needed only where the fuzzy tier compares two different lines: computed on first use.
+    const shapes = new Int32Array(count);
+    const shape = (index: number): number => {
+      if (shapes[index] === 0) shapes[index] = this.id(`\u0002${(tokenCache[index] ?? []).map((token) => (WORD.test(token) ? '\u0003' : token)).join('\u0001')}`);
+      return shapes[index] ?? 0;
+    };
+    return { ids, blank: (index) => ids[index] === 0, tokens: (index) => tokenCache[index] ?? [], shape };
   }
 }
 
@@ -110,8 +117,8 @@ const SLIP = 4;
 const GAP = -10;
 const BLANK_GAP = -1;
 
-/** Candidate starts (file line of old line `from`), best voted first, at least `band` apart. */
-function candidateDiagonals(file: LineIndex, old: LineIndex, from: number, to: number, band: number): number[] {
+/** Candidate starts (file line of old line `from`), best voted first; neighbours of a chosen one are skipped. */
+function candidateDiagonals(file: NonBlankIndex, old: NonBlankIndex, from: number, to: number): number[] {
   const votes = new Map<number, number>();
   for (let index = from; index < to; index += 1) {
     const id = old.ids[index] ?? 0;
@@ -126,7 +133,7 @@ function candidateDiagonals(file: LineIndex, old: LineIndex, from: number, to: n
   const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const chosen: number[] = [];
   for (const [diagonal] of ranked) {
-    if (chosen.some((other) => Math.abs(other - diagonal) <= band)) continue;
+    if (chosen.some((other) => Math.abs(other - diagonal) <= 1)) continue;
     chosen.push(diagonal);
     if (chosen.length >= MAX_CANDIDATES) break;
   }
@@ -184,7 +191,13 @@ function align(file: LineIndex, old: LineIndex, from: number, to: number, diagon
     }
   }
   let bestK = -1;
-  for (let k = 0; k < width; k += 1) if (bestK < 0 || (score[m * width + k] ?? NEG) > (score[m * width + bestK] ?? NEG)) bestK = k;
+  // Ties go to the end nearest the candidate's own diagonal, so a twin block elsewhere in the band is
+  // found by its own candidate rather than twice by this one.
+  for (let k = 0; k < width; k += 1) {
+    const value = score[m * width + k] ?? NEG;
+    const bestValue = bestK < 0 ? NEG : (score[m * width + bestK] ?? NEG);
+    if (bestK < 0 || value > bestValue || (value === bestValue && Math.abs(k - band) < Math.abs(bestK - band))) bestK = k;
+  }
   if (bestK < 0 || (score[m * width + bestK] ?? NEG) <= NEG) return undefined;
   const fileOf = new Array<number>(old.ids.length).fill(-1);
   const missing: number[] = [];
@@ -233,15 +246,54 @@ function lineGain(file: LineIndex, old: LineIndex, fileIndex: number, oldIndex: 
   const b = old.ids[oldIndex] ?? 0;
   if (a === b) return a === 0 ? 1 : SAME;
   if (a === 0 || b === 0) return 0;
+  const left = file.tokens(fileIndex);
+  const right = old.tokens(oldIndex);
+  if (left.length === right.length ? file.shape(fileIndex) !== old.shape(oldIndex) : Math.abs(left.length - right.length) > 1) return 0;
   return compareTokens(file.tokens(fileIndex), old.tokens(oldIndex)) === 'slip' ? SLIP : 0;
 }
 
+/** The non-blank lines of [from, to) as their own index, with the way back to the original line numbers. */
+function nonBlankView(index: LineIndex, from: number, to: number): { view: NonBlankIndex; original: number[] } {
+  const original: number[] = [];
+  for (let line = from; line < to; line += 1) if (!index.blank(line)) original.push(line);
+  const ids = Int32Array.from(original, (line) => index.ids[line] ?? 0);
+  const positions = new Map<number, number[]>();
+  original.forEach((_line, at) => {
+    const id = ids[at] ?? 0;
+    const list = positions.get(id);
+    if (list) list.push(at);
+    else positions.set(id, [at]);
+  });
+  return { view: { ids, positions, blank: () => false, tokens: (at) => index.tokens(original[at] ?? -1), shape: (at) => index.shape(original[at] ?? -1) }, original };
+}
+
+/**
+ * Blank lines never count for or against a fuzzy match (models drop and add them freely), so alignment
+ * runs on the non-blank lines only and is mapped back; that also keeps the band narrow.
+ */
 export function fuzzyCandidates(file: LineIndex, old: LineIndex, from: number, to: number): FuzzyAlignment[] {
-  const band = Math.max(4, Math.min(12, Math.ceil((to - from) / 8)));
+  const fileView = nonBlankView(file, 0, file.ids.length);
+  const oldView = nonBlankView(old, from, to);
+  const m = oldView.original.length;
+  const band = Math.max(4, Math.min(12, Math.ceil(m / 8)));
   const found: FuzzyAlignment[] = [];
-  for (const diagonal of candidateDiagonals(file, old, from, to, band)) {
-    const alignment = align(file, old, from, to, diagonal, band);
-    if (alignment) found.push(alignment);
+  const seen = new Set<string>();
+  for (const diagonal of candidateDiagonals(fileView.view, oldView.view, 0, m)) {
+    const alignment = align(fileView.view, oldView.view, 0, m, diagonal, band);
+    if (!alignment || seen.has(`${alignment.start}:${alignment.end}`)) continue;
+    seen.add(`${alignment.start}:${alignment.end}`);
+    const fileOf = new Array<number>(old.ids.length).fill(-1);
+    alignment.fileOf.forEach((at, oldAt) => {
+      if (at >= 0) fileOf[oldView.original[oldAt] ?? 0] = fileView.original[at] ?? -1;
+    });
+    found.push({
+      ...alignment,
+      start: fileView.original[alignment.start] ?? 0,
+      end: (fileView.original[alignment.end - 1] ?? 0) + 1,
+      fileOf,
+      missing: alignment.missing.map((at) => oldView.original[at] ?? 0),
+      extra: alignment.extra.map((at) => fileView.original[at] ?? 0),
+    });
   }
   return found.sort((a, b) => b.score - a.score || a.start - b.start);
 }
