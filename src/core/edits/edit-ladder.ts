@@ -130,8 +130,21 @@ function applyRegion(content: string, text: TextLines, match: RegionMatch, oldLi
   return finishEdit(content, after, { strategy, similarity, matched, line: match.start + 1 });
 }
 
-function acceptable(candidate: FuzzyAlignment, old: LineIndex, from: number, to: number, nonBlank: number): boolean {
+/**
+ * A line of old_str the region lacks but the file has close by was moved, not invented: the model's
+ * picture of the order is wrong, so the edit is not applied.
+ */
+function misplaced(candidate: FuzzyAlignment, file: LineIndex, old: LineIndex): boolean {
+  if (candidate.missing.length === 0) return false;
+  const reach = candidate.end - candidate.start + 2;
+  const missing = new Set(candidate.missing.map((index) => old.ids[index] ?? 0));
+  for (let line = Math.max(0, candidate.start - reach); line < Math.min(file.ids.length, candidate.end + reach); line += 1) if (missing.has(file.ids[line] ?? 0)) return true;
+  return false;
+}
+
+function acceptable(candidate: FuzzyAlignment, file: LineIndex, old: LineIndex, from: number, to: number, nonBlank: number): boolean {
   return (
+    !misplaced(candidate, file, old) &&
     candidate.extra.length === 0 &&
     (candidate.fileOf[from] ?? -1) >= 0 &&
     (candidate.fileOf[to - 1] ?? -1) >= 0 &&
@@ -198,7 +211,7 @@ export function applyEditLadder(content: string, oldStr: string, newStr: string)
   for (let index = from; index < to; index += 1) if (!old.blank(index)) nonBlank += 1;
   const elided = oldLines.slice(from, to).some(isElision);
   const candidates = nonBlank >= 2 ? fuzzyCandidates(file, old, from, to) : [];
-  const accepted = candidates.filter((candidate) => acceptable(candidate, old, from, to, nonBlank));
+  const accepted = candidates.filter((candidate) => acceptable(candidate, file, old, from, to, nonBlank));
   const best = accepted[0];
   if (best && !elided) {
     const rival = accepted.find((candidate) => candidate !== best && (candidate.end <= best.start || candidate.start >= best.end));

@@ -35,12 +35,13 @@ export function diffLines(oldKeys: readonly string[], newKeys: readonly string[]
         ops.push({ kind: 'keep', old: head + i, new: head + j });
         i += 1;
         j += 1;
-      } else if (j < n && (i === m || (lengths[i * width + j + 1] ?? 0) >= (lengths[(i + 1) * width + j] ?? 0))) {
-        ops.push({ kind: 'insert', new: head + j });
-        j += 1;
-      } else {
+      } else if (i < m && (j === n || (lengths[(i + 1) * width + j] ?? 0) >= (lengths[i * width + j + 1] ?? 0))) {
+        // Deletions first: lines that replace a deleted line are then written where it was.
         ops.push({ kind: 'delete', old: head + i });
         i += 1;
+      } else {
+        ops.push({ kind: 'insert', new: head + j });
+        j += 1;
       }
     }
   }
