@@ -21,12 +21,22 @@ interface SecretPattern {
   readonly pattern: RegExp;
   /** Index of the capture group holding the secret part (the rest of the match is kept). 0: all of it. */
   readonly group: number;
-  /** Extra check on the secret part, for prefixes that also start ordinary words. */
-  readonly random: boolean;
+  /** Extra check on the secret part, for prefixes that also start ordinary words; none when undefined. */
+  readonly accept?: (secret: string) => boolean;
 }
 
 function vendor(prefix: string, body: string, random = true): SecretPattern {
-  return { pattern: new RegExp(`${BEFORE}(${prefix}${body})${AFTER}`, 'g'), group: 1, random };
+  return { pattern: new RegExp(`${BEFORE}(${prefix}${body})${AFTER}`, 'g'), group: 1, ...(random ? { accept: looksRandom } : {}) };
+}
+
+/** A token body that is not a word: it has a digit and a run of 10+ letters and digits without separators. */
+function looksRandom(token: string): boolean {
+  return /[0-9]/.test(token) && /[A-Za-z0-9]{10,}/.test(token);
+}
+
+/** A URL password that is not a placeholder such as `password` or `pass` from documentation. */
+function notPlaceholder(secret: string): boolean {
+  return /[0-9]/.test(secret) || secret.length >= 16;
 }
 
 const SECRET_PATTERNS: readonly SecretPattern[] = [
@@ -42,17 +52,12 @@ const SECRET_PATTERNS: readonly SecretPattern[] = [
   vendor('npm_', '[A-Za-z0-9]{36}'),
   vendor('AIza', '[A-Za-z0-9_-]{35}'), // Google API key
   vendor('(?:sk|rk)_live_', '[A-Za-z0-9]{16,}'), // Stripe
-  { pattern: /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, group: 0, random: false },
+  { pattern: /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, group: 0 },
   // Credentials in headers and URLs: only literal values (never `${token}` or a variable name).
-  { pattern: /(?<=authorization\s*[:=]\s*["']?(?:basic|bearer|token)\s+)([A-Za-z0-9+/=._~-]{16,})/gi, group: 1, random: true },
-  { pattern: /(?<=x-api-key\s*[:=]\s*["']?)([A-Za-z0-9+/=._~-]{16,})/gi, group: 1, random: true },
-  { pattern: /(?<=https?:\/\/[^\s/@:{}$<>'"`]+:)([^\s/@:{}$<>'"`]+)(?=@)/gi, group: 1, random: false },
+  { pattern: /(?<=authorization\s*[:=]\s*["']?(?:basic|bearer|token)\s+)([A-Za-z0-9+/=._~-]{16,})/gi, group: 1, accept: looksRandom },
+  { pattern: /(?<=x-api-key\s*[:=]\s*["']?)([A-Za-z0-9+/=._~-]{16,})/gi, group: 1, accept: looksRandom },
+  { pattern: /(?<=https?:\/\/[^\s/@:{}$<>'"`]+:)([^\s/@:{}$<>'"`]+)(?=@)/gi, group: 1, accept: notPlaceholder },
 ];
-
-/** A token body that is not a word: it has a digit and a run of 10+ letters and digits without separators. */
-function looksRandom(token: string): boolean {
-  return /[0-9]/.test(token) && /[A-Za-z0-9]{10,}/.test(token);
-}
 
 function allKnown(knownSecrets: readonly string[]): string[] {
   const values = new Set<string>();
@@ -64,11 +69,11 @@ function allKnown(knownSecrets: readonly string[]): string[] {
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let result = text;
   for (const secret of allKnown(knownSecrets)) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-  for (const { pattern, group, random } of SECRET_PATTERNS) {
+  for (const { pattern, group, accept } of SECRET_PATTERNS) {
     pattern.lastIndex = 0;
     result = result.replace(pattern, (match: string, ...groups: unknown[]) => {
       const secret = group === 0 ? match : String(groups[group - 1] ?? '');
-      if (random && !looksRandom(secret)) return match;
+      if (accept && !accept(secret)) return match;
       return group === 0 ? REDACTED : match.replace(secret, REDACTED);
     });
   }
