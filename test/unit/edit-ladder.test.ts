@@ -123,6 +123,11 @@ describe('edit ladder', () => {
     refused(applyEditLadder(numbers, 'const limits = {\n  retries: 4,\n  timeoutMs: 5000,\n  backoff: 2,\n};', 'const limits = {\n  retries: 5,\n  timeoutMs: 5000,\n  backoff: 2,\n};'));
   });
 
+  test('numbered names are different names, not typos: handler2 is never taken for handler3', () => {
+    const file = ['function handler2() {', '  const value = load();', '  return value;', '}', ''].join('\n');
+    refused(applyEditLadder(file, 'function handler3() {\n  const value = load();\n  return value;\n}', 'function handler3() {\n  return load();\n}'));
+  });
+
   test('a line the model dropped from the middle of its anchor is refused, not deleted or kept by guess', () => {
     const outcome = refused(applyEditLadder(SOURCE, '  let sum = 0;\n  for (const item of items) {\n  }\n  return sum;', '  return 0;'), 'not_found');
     assert.match(outcome.message, /line 4 `sum \+= item\.price \* item\.quantity;`/);

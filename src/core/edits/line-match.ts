@@ -111,7 +111,7 @@ export interface FuzzyAlignment extends RegionMatch {
 }
 
 const MAX_OCCURRENCES = 512;
-const MAX_CANDIDATES = 16;
+const MAX_CANDIDATES = 8;
 const SAME = 10;
 const SLIP = 4;
 const GAP = -10;
@@ -145,49 +145,54 @@ function align(file: LineIndex, old: LineIndex, from: number, to: number, diagon
   const m = to - from;
   const width = 2 * band + 1;
   const n = file.ids.length;
+  const fileIds = file.ids;
+  const oldIds = old.ids;
   const NEG = -1e9;
   const score = new Float64Array((m + 1) * width).fill(NEG);
   const move = new Int8Array((m + 1) * width); // 1 match, 2 skip old, 3 skip file, 0 start
   const fileAt = (i: number, k: number): number => diagonal + i + k - band;
-  // Row 0: the region may start anywhere in the band.
-  for (let k = 0; k < width; k += 1) if (fileAt(0, k) >= 0 && fileAt(0, k) <= n) score[k] = 0;
-  for (let i = 0; i <= m; i += 1) {
+  // Row 0: the region may start anywhere in the band (skipping file lines first would only cost).
+  for (let k = 0; k < width; k += 1) {
+    const j = diagonal + k - band;
+    if (j >= 0 && j <= n) score[k] = 0;
+  }
+  for (let i = 1; i <= m; i += 1) {
+    const row = i * width;
+    const above = row - width;
+    const oldId = oldIds[from + i - 1] ?? 0;
+    const oldGap = oldId === 0 ? BLANK_GAP : GAP;
     for (let k = 0; k < width; k += 1) {
-      const here = i * width + k;
-      const j = fileAt(i, k);
+      const j = diagonal + i + k - band;
       if (j < 0 || j > n) continue;
-      // skip a file line: from (i, j-1), which is (i, k-1)
-      if (k > 0 && j - 1 >= 0 && (score[here - 1] ?? NEG) > NEG) {
-        const value = (score[here - 1] ?? NEG) + (file.blank(j - 1) ? BLANK_GAP : GAP);
-        if (value > (score[here] ?? NEG)) {
-          score[here] = value;
-          move[here] = 3;
+      let best = NEG;
+      let step = 0;
+      if (k > 0 && j >= 1) {
+        const left = score[row + k - 1] ?? NEG;
+        if (left > NEG) {
+          best = left + (fileIds[j - 1] === 0 ? BLANK_GAP : GAP);
+          step = 3;
         }
       }
-      if (i === 0) continue;
-      const oldIndex = from + i - 1;
-      // skip an old line: from (i-1, j), which is (i-1, k+1)
       if (k + 1 < width) {
-        const previous = (i - 1) * width + k + 1;
-        if ((score[previous] ?? NEG) > NEG) {
-          const value = (score[previous] ?? NEG) + (old.blank(oldIndex) ? BLANK_GAP : GAP);
-          if (value > (score[here] ?? NEG)) {
-            score[here] = value;
-            move[here] = 2;
-          }
+        const up = score[above + k + 1] ?? NEG;
+        if (up > NEG && up + oldGap > best) {
+          best = up + oldGap;
+          step = 2;
         }
       }
-      // match old line with file line j-1: from (i-1, j-1), which is (i-1, k)
       if (j >= 1) {
-        const previous = (i - 1) * width + k;
-        if ((score[previous] ?? NEG) > NEG) {
-          const gain = lineGain(file, old, j - 1, oldIndex);
-          if (gain > 0 && (score[previous] ?? NEG) + gain > (score[here] ?? NEG)) {
-            score[here] = (score[previous] ?? NEG) + gain;
-            move[here] = 1;
+        const diagonalScore = score[above + k] ?? NEG;
+        if (diagonalScore > NEG) {
+          const fileId = fileIds[j - 1] ?? 0;
+          const gain = fileId === oldId ? (fileId === 0 ? 1 : SAME) : fileId === 0 || oldId === 0 ? 0 : lineGain(file, old, j - 1, from + i - 1);
+          if (gain > 0 && diagonalScore + gain > best) {
+            best = diagonalScore + gain;
+            step = 1;
           }
         }
       }
+      score[row + k] = best;
+      move[row + k] = step;
     }
   }
   let bestK = -1;
@@ -275,7 +280,7 @@ export function fuzzyCandidates(file: LineIndex, old: LineIndex, from: number, t
   const fileView = nonBlankView(file, 0, file.ids.length);
   const oldView = nonBlankView(old, from, to);
   const m = oldView.original.length;
-  const band = Math.max(4, Math.min(12, Math.ceil(m / 8)));
+  const band = Math.max(4, Math.min(8, Math.ceil(m / 12)));
   const found: FuzzyAlignment[] = [];
   const seen = new Set<string>();
   for (const diagonal of candidateDiagonals(fileView.view, oldView.view, 0, m)) {

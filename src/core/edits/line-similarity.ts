@@ -3,7 +3,8 @@
  * literals, single punctuation characters), so whitespace never matters between tokens. Two lines are
  *   - `same`: the same tokens;
  *   - `slip`: the same tokens except for a typo of at most MAX_SLIP characters in identifiers at least
- *     MIN_SLIP_WORD long (`item` for `items`), or one missing/extra punctuation character;
+ *     MIN_SLIP_WORD long (`item` for `items`; never in their digits: `handler2` is not `handler3`), or
+ *     one missing/extra punctuation character;
  *   - `different`: anything else. A different string literal, number or (short or distant) identifier
  *     is always `different`: the ladder never takes one for another.
  */
@@ -36,29 +37,45 @@ function isPunctuation(token: string): boolean {
   return token.length === 1 && !/[\w$"'`]/.test(token);
 }
 
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
 /** Character edit distance, bounded: returns limit + 1 as soon as the distance must exceed limit. */
 export function boundedDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_unused, index) => index);
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length * 2 + 1);
+    rowB = new Int32Array(b.length * 2 + 1);
+  }
+  let previous = rowA;
+  let current = rowB;
+  for (let j = 0; j <= b.length; j += 1) previous[j] = j;
   for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
+    current[0] = i;
     let rowMin = i;
+    const code = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j += 1) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const cost = code === b.charCodeAt(j - 1) ? 0 : 1;
       const value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
     }
     if (rowMin > limit) return limit + 1;
-    previous = current;
+    [previous, current] = [current, previous];
   }
   return previous[b.length] ?? limit + 1;
+}
+
+function digitsOf(word: string): string {
+  return word.replace(/\D+/g, ' ');
 }
 
 /** Cost of turning token a into token b as a slip, or Infinity when it is a different token. */
 function substitution(a: string, b: string): number {
   if (a === b) return 0;
   if (!isWord(a) || !isWord(b) || Math.max(a.length, b.length) < MIN_SLIP_WORD) return Infinity;
+  // `handler12` and `handler13` are two names, not a typo: a slip never touches the digits.
+  if (digitsOf(a) !== digitsOf(b)) return Infinity;
   const distance = boundedDistance(a, b, MAX_SLIP);
   return distance <= MAX_SLIP ? distance : Infinity;
 }
