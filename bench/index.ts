@@ -13,6 +13,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
   ['Sandbox import of a 100,000-entry checkout (issue: isolation)', './sandbox-import', 'benchSandboxImport'],
   ['Checks and PR integrity worst cases (issue 12: integrity)', './integrity', 'benchIntegrity'],
+  ['Edit ladder worst cases (issue: edits)', './edit-ladder', 'benchEditLadder'],
 ];
 
 async function main(): Promise<void> {

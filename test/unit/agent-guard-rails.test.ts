@@ -91,10 +91,13 @@ describe('guard rails on every write', () => {
     const { ws, run, call } = await tools(t);
     const exact = await call('edit_file', { path: 'src/a.ts', old_str: 'export const a = 1;', new_str: 'export const a = 10;' });
     assert.equal(exact.result.content, 'Edited src/a.ts at line 1 (exact match).');
-    const fuzzy = await call('edit_file', { path: 'src/a.ts', old_str: 'export const a = 10;\nexport const bee = 2;', new_str: 'export const a = 10;\nexport const b = 20;' });
-    assert.match(fuzzy.result.content, /fuzzy match, similarity 0\.9\d/);
-    assert.match(run.of('tool').at(-1)?.message ?? '', /^Tool: Edit src\/a\.ts \(fuzzy match, similarity 0\.9\d\)$/);
-    assert.equal(ws.workspace.changes.list()[0]?.after, 'export const a = 10;\nexport const b = 20;\n');
+    await call('create_file', { path: 'src/total.ts', content: 'export function total(items: number[]) {\n  let sum = 0;\n  for (const value of items) sum += value;\n  return sum;\n}\n' });
+    // A one-character typo (`item` for `items`) inside a longer anchor: fuzzy, and the typo is not written.
+    const fuzzy = await call('edit_file', { path: 'src/total.ts', old_str: '  let sum = 0;\n  for (const value of item) sum += value;\n  return sum;\n}', new_str: '  let sum = 0;\n  for (const value of item) sum += value;\n  return sum * 2;\n}' });
+    assert.match(fuzzy.result.content, /fuzzy match, similarity 0\.75/);
+    assert.match(run.of('tool').at(-1)?.message ?? '', /^Tool: Edit src\/total\.ts \(fuzzy match, similarity 0\.75\)$/);
+    assert.equal(ws.workspace.changes.list()[0]?.after, 'export const a = 10;\nexport const b = 2;\n');
+    assert.equal(await ws.workspace.read('src/total.ts'), 'export function total(items: number[]) {\n  let sum = 0;\n  for (const value of items) sum += value;\n  return sum * 2;\n}\n');
   });
 
   test('malformed and unknown calls are reported as such, so the loop can re-ask once', async (t) => {

@@ -1,21 +1,31 @@
-import { lineSimilarity, normalizeLine, similarityUpperBound } from './line-similarity';
+import { containsRedactionMarker, REDACTED } from '../security/redact';
+import { isElision, stripLineNumbers, stripPrefixWhereFound } from './anchor-cleanup';
+import { detectIndentStyle, IndentMapper, indentOf, type IndentPair } from './indentation';
+import { applyToRegion, type RegionMatch } from './line-diff';
+import { findLineSequence, type FuzzyAlignment, fuzzyCandidates, type LineIndex, LineTable } from './line-match';
+import { joinText, positionOf, replaceLines, snippetLines, splitText, type TextLines } from './text-lines';
 
 /**
  * Applies one `old_str -> new_str` edit to a file's text, trying in order:
- *   1. exact match (must be unique);
- *   2. whitespace-tolerant match, line by line (indentation, trailing spaces, CRLF); must be unique;
- *   3. anchored fuzzy match: windows that start or end near the first/last line of `old_str`, scored by
- *      per-line similarity, allowing one inserted or missing line; accepted only when exactly one
- *      window reaches the threshold, and the similarity is reported.
- * A failure says why and carries the file's actual lines near the best candidate, numbered, so the model
- * can correct its `old_str`.
+ *   1. exact: old_str occurs once (line endings aside);
+ *   2. whitespace: old_str's lines occur once with the same tokens, indentation and spacing aside, then
+ *      also with blank lines ignored on both sides (models drop or add them);
+ *   3. fuzzy: one region matches every line of old_str but for typos of a character or two in a longer
+ *      identifier (`item` for `items`) and lines the file lacks; at least two thirds of the non-blank
+ *      lines must match token for token, the first and last must match, and the region may hold no
+ *      non-blank line old_str lacks. A different string literal, number or identifier never matches.
+ * Before the line tiers, line-number prefixes pasted from read_file or an error message are stripped.
+ * Tiers 2 and 3 apply the old_str -> new_str difference to the region rather than pasting new_str: lines
+ * new_str keeps are written as the file has them, new lines take the file's indentation style, and a
+ * line of old_str the file lacks is never written. Line endings (per line) and the final newline are kept.
+ * Every tier is linear or near-linear in the file size (see line-match.ts), so none needs cancelling:
+ * bench/edit-ladder.ts measures the worst case.
+ * A failure says why and carries the file's actual lines near the best candidate, numbered.
  */
 
-export const FUZZY_THRESHOLD = 0.85;
-const ANCHOR_THRESHOLD = 0.5;
-const MAX_ANCHORS = 60;
 const NEARBY_CONTEXT = 3;
 const MAX_NEARBY_LINES = 40;
+const MAX_LISTED = 5;
 
 export type EditStrategy = 'exact' | 'whitespace' | 'fuzzy';
 
@@ -23,7 +33,7 @@ export interface EditApplied {
   readonly ok: true;
   readonly content: string;
   readonly strategy: EditStrategy;
-  /** 1 for exact and whitespace matches; the window's score for a fuzzy one. */
+  /** 1 for exact and whitespace matches; for a fuzzy one, the share of old_str's lines matched exactly. */
   readonly similarity: number;
   /** The text that was actually replaced, as it was in the file. */
   readonly matched: string;
@@ -33,54 +43,13 @@ export interface EditApplied {
 
 export interface EditRejected {
   readonly ok: false;
-  readonly reason: 'empty_old' | 'not_found' | 'ambiguous' | 'would_empty_file' | 'no_change';
+  readonly reason: 'empty_old' | 'not_found' | 'ambiguous' | 'would_empty_file' | 'no_change' | 'redacted_text' | 'unmatched_line';
   readonly message: string;
   /** Numbered lines of the file near the best candidate (empty when there is none). */
   readonly nearby: string;
 }
 
 export type EditOutcome = EditApplied | EditRejected;
-
-interface Lines {
-  readonly lines: string[];
-  readonly eol: string;
-  readonly trailingNewline: boolean;
-}
-
-function splitLines(text: string): Lines {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const trailingNewline = text.endsWith('\n');
-  const body = trailingNewline ? text.replace(/\r?\n$/, '') : text;
-  return { lines: body.split(/\r?\n/), eol, trailingNewline };
-}
-
-function joinLines(lines: readonly string[], eol: string, trailingNewline: boolean): string {
-  return lines.join(eol) + (trailingNewline && lines.length > 0 ? eol : '');
-}
-
-function indentation(line: string): string {
-  return /^[ \t]*/.exec(line)?.[0] ?? '';
-}
-
-function firstNonBlank(lines: readonly string[]): string | undefined {
-  return lines.find((line) => line.trim() !== '');
-}
-
-/** Shifts `newLines` by the indentation the file has that `oldLines` lacks (or vice versa). */
-function reindent(newLines: readonly string[], oldLines: readonly string[], fileLines: readonly string[]): string[] {
-  const oldIndent = indentation(firstNonBlank(oldLines) ?? '');
-  const fileIndent = indentation(firstNonBlank(fileLines) ?? '');
-  if (oldIndent === fileIndent) return [...newLines];
-  if (fileIndent.startsWith(oldIndent)) {
-    const extra = fileIndent.slice(oldIndent.length);
-    return newLines.map((line) => (line.trim() === '' ? line : extra + line));
-  }
-  if (oldIndent.startsWith(fileIndent)) {
-    const surplus = oldIndent.length - fileIndent.length;
-    return newLines.map((line) => (indentation(line).length >= surplus ? line.slice(surplus) : line.trimStart()));
-  }
-  return [...newLines];
-}
 
 export function numberedLines(lines: readonly string[], start: number, end: number): string {
   const from = Math.max(0, start);
@@ -91,193 +60,181 @@ export function numberedLines(lines: readonly string[], start: number, end: numb
   return out.join('\n');
 }
 
-function nearbyAround(lines: readonly string[], start: number, length: number): string {
+function nearbyAround(text: TextLines, start: number, length: number): string {
   const from = start - NEARBY_CONTEXT;
   const to = Math.min(start + length + NEARBY_CONTEXT, from + MAX_NEARBY_LINES);
-  return numberedLines(lines, from, to);
+  return numberedLines(text.lines.slice(0, text.realCount), from, to);
 }
 
-function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) line += 1;
-  return line;
-}
-
-function occurrences(text: string, search: string): number[] {
-  const found: number[] = [];
-  for (let index = text.indexOf(search); index >= 0; index = text.indexOf(search, index + 1)) found.push(index);
-  return found;
+function rejected(reason: EditRejected['reason'], message: string, nearby = ''): EditRejected {
+  return { ok: false, reason, message, nearby };
 }
 
 function finishEdit(before: string, after: string, outcome: Omit<EditApplied, 'ok' | 'content'>): EditOutcome {
-  if (after === before) return { ok: false, reason: 'no_change', message: 'new_str is the same as the text it would replace; nothing changes.', nearby: '' };
+  if (after === before) return rejected('no_change', 'new_str is the same as the text it would replace; nothing changes.');
   if (after.trim() === '' && before.trim() !== '') {
-    return {
-      ok: false,
-      reason: 'would_empty_file',
-      message: 'This edit would leave the file empty; a file is never emptied by an edit. Delete the file instead if that is the intent.',
-      nearby: '',
-    };
+    return rejected('would_empty_file', 'This edit would leave the file empty; a file is never emptied by an edit. Delete the file instead if that is the intent.');
   }
   return { ok: true, content: after, ...outcome };
 }
 
-interface Window {
-  readonly start: number;
-  readonly length: number;
-  readonly similarity: number;
+function occurrences(text: string, search: string, limit: number): number[] {
+  const found: number[] = [];
+  for (let index = text.indexOf(search); index >= 0 && found.length < limit; index = text.indexOf(search, index + 1)) found.push(index);
+  return found;
+}
+
+function quote(line: string): string {
+  const trimmed = line.trim();
+  return `\`${trimmed.length > 100 ? `${trimmed.slice(0, 97)}...` : trimmed}\``;
+}
+
+/** Tier 1, on the LF form of the file, so an LF old_str matches a CRLF file and the endings survive. */
+function exactTier(content: string, text: TextLines, oldStr: string, newStr: string): EditOutcome | undefined {
+  const lf = text.lines.join('\n');
+  const old = oldStr.replace(/\r\n/g, '\n');
+  const found = occurrences(lf, old, 6);
+  if (found.length > 1) {
+    const lines = found.slice(0, MAX_LISTED).map((offset) => positionOf(text.lines, offset).line + 1);
+    return rejected(
+      'ambiguous',
+      `old_str occurs ${found.length > MAX_LISTED ? 'more than 5' : found.length} times (lines ${lines.join(', ')}${found.length > MAX_LISTED ? ', …' : ''}); include more surrounding lines so it matches once.`,
+      nearbyAround(text, (lines[0] ?? 1) - 1, old.split('\n').length),
+    );
+  }
+  const offset = found[0];
+  if (offset === undefined) return undefined;
+  const from = positionOf(text.lines, offset);
+  const to = positionOf(text.lines, offset + old.length);
+  const head = (text.lines[from.line] ?? '').slice(0, from.column);
+  const tail = (text.lines[to.line] ?? '').slice(to.column);
+  const replacement = `${head}${newStr.replace(/\r\n/g, '\n')}${tail}`.split('\n');
+  const after = joinText(replaceLines(text, from.line, to.line + 1, replacement));
+  return finishEdit(content, after, { strategy: 'exact', similarity: 1, matched: oldStr, line: from.line + 1 });
+}
+
+function applyRegion(content: string, text: TextLines, match: RegionMatch, oldLines: readonly string[], newLines: readonly string[], strategy: EditStrategy, similarity: number): EditOutcome {
+  const pairs: IndentPair[] = [];
+  match.fileOf.forEach((fileIndex, oldIndex) => {
+    const oldLine = oldLines[oldIndex] ?? '';
+    if (fileIndex >= 0 && oldLine.trim() !== '') pairs.push({ snippet: indentOf(oldLine), file: indentOf(text.lines[fileIndex] ?? '') });
+  });
+  const fileStyle = detectIndentStyle(text.lines.slice(0, text.realCount));
+  const mapper = new IndentMapper(pairs, [...oldLines, ...newLines], fileStyle);
+  const edit = applyToRegion(text.lines, match, oldLines, newLines, mapper);
+  const matched = text.lines.slice(match.start, match.end).join('\n');
+  if (!edit.ok) {
+    return rejected('unmatched_line', `old_str resembles lines ${match.start + 1}-${match.end} of the file, but ${edit.message}. Read those lines again and quote them as they are.`, nearbyAround(text, match.start, match.end - match.start));
+  }
+  const after = joinText(replaceLines(text, match.start, match.end, edit.lines));
+  return finishEdit(content, after, { strategy, similarity, matched, line: match.start + 1 });
 }
 
 /**
- * Scores windows at `start` of length L, L+1 (one extra file line) and L-1 (one missing line). A window's
- * similarity is 2 * (sum of matched line similarities) / (lines in old_str + lines in the window), as in
- * difflib's ratio, so an unmatched line costs the same on either side.
+ * A line of old_str the region lacks but the file has close by was moved, not invented: the model's
+ * picture of the order is wrong, so the edit is not applied.
  */
-function scoreWindows(file: readonly string[], old: readonly string[], start: number): Window[] {
-  const L = old.length;
-  const sim = (fileIndex: number, oldIndex: number): number => {
-    const a = file[fileIndex];
-    const b = old[oldIndex];
-    if (a === undefined || b === undefined) return 0;
-    return similarityUpperBound(a, b) < 0.5 ? 0 : lineSimilarity(a, b);
-  };
-  const windows: Window[] = [];
-  const diagonal = (offset: number, from: number, to: number): number => {
-    let sum = 0;
-    for (let k = from; k < to; k += 1) sum += sim(start + k + offset, k);
-    return sum;
-  };
-  if (start + L <= file.length) windows.push({ start, length: L, similarity: diagonal(0, 0, L) / L });
-  if (L >= 2 && start + L + 1 <= file.length) {
-    // The file has one extra line at position j of the window.
-    let best = 0;
-    for (let j = 1; j < L; j += 1) best = Math.max(best, diagonal(0, 0, j) + diagonal(1, j, L));
-    windows.push({ start, length: L + 1, similarity: (2 * best) / (2 * L + 1) });
-  }
-  if (L >= 3 && start + L - 1 <= file.length) {
-    // The file lacks old line j.
-    let best = 0;
-    for (let j = 1; j < L - 1; j += 1) best = Math.max(best, diagonal(0, 0, j) + diagonal(-1, j + 1, L));
-    windows.push({ start, length: L - 1, similarity: (2 * best) / (2 * L - 1) });
-  }
-  return windows;
+function misplaced(candidate: FuzzyAlignment, file: LineIndex, old: LineIndex): boolean {
+  if (candidate.missing.length === 0) return false;
+  const reach = candidate.end - candidate.start + 2;
+  const missing = new Set(candidate.missing.map((index) => old.ids[index] ?? 0));
+  for (let line = Math.max(0, candidate.start - reach); line < Math.min(file.ids.length, candidate.end + reach); line += 1) if (missing.has(file.ids[line] ?? 0)) return true;
+  return false;
 }
 
-function anchorStarts(file: readonly string[], old: readonly string[]): number[] {
-  const first = old[0] ?? '';
-  const last = old[old.length - 1] ?? '';
-  const scored: Array<{ start: number; score: number }> = [];
-  for (let index = 0; index < file.length; index += 1) {
-    const line = file[index] ?? '';
-    if (similarityUpperBound(line, first) >= ANCHOR_THRESHOLD) {
-      const score = lineSimilarity(line, first);
-      if (score >= ANCHOR_THRESHOLD) scored.push({ start: index, score });
-    }
-    if (similarityUpperBound(line, last) >= ANCHOR_THRESHOLD) {
-      const score = lineSimilarity(line, last);
-      if (score >= ANCHOR_THRESHOLD) for (const delta of [0, 1, -1]) scored.push({ start: index - (old.length - 1) + delta, score });
-    }
-  }
-  const starts = new Map<number, number>();
-  for (const { start, score } of scored) if (start >= 0) starts.set(start, Math.max(starts.get(start) ?? 0, score));
-  return [...starts.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, MAX_ANCHORS)
-    .map(([start]) => start);
+function acceptable(candidate: FuzzyAlignment, file: LineIndex, old: LineIndex, from: number, to: number, nonBlank: number): boolean {
+  return (
+    !misplaced(candidate, file, old) &&
+    candidate.extra.length === 0 &&
+    (candidate.fileOf[from] ?? -1) >= 0 &&
+    (candidate.fileOf[to - 1] ?? -1) >= 0 &&
+    candidate.same >= 2 &&
+    3 * candidate.same >= 2 * nonBlank &&
+    !old.blank(from)
+  );
 }
 
-function overlaps(a: Window, b: Window): boolean {
-  return a.start < b.start + b.length && b.start < a.start + a.length;
+function explainMiss(candidate: FuzzyAlignment, text: TextLines, oldLines: readonly string[], from: number, to: number): string {
+  const reasons: string[] = [];
+  if (candidate.missing.length > 0) reasons.push(`old_str's ${candidate.missing.slice(0, 3).map((index) => quote(oldLines[index] ?? '')).join(', ')} ${candidate.missing.length === 1 ? 'is' : 'are'} not there`);
+  if (candidate.extra.length > 0) reasons.push(`the file has ${candidate.extra.slice(0, 3).map((index) => `line ${index + 1} ${quote(text.lines[index] ?? '')}`).join(', ')} where old_str has nothing or something else`);
+  if ((candidate.fileOf[from] ?? -1) < 0 || (candidate.fileOf[to - 1] ?? -1) < 0) reasons.push("old_str's first or last line does not match");
+  return reasons.length > 0 ? ` The closest lines are ${candidate.start + 1}-${candidate.end}, but ${reasons.join('; ')}.` : ` The closest lines are ${candidate.start + 1}-${candidate.end}.`;
 }
 
 export function applyEditLadder(content: string, oldStr: string, newStr: string): EditOutcome {
-  if (oldStr === '') {
-    return { ok: false, reason: 'empty_old', message: 'old_str is empty; quote the exact text to replace (use create_file for a new file).', nearby: '' };
+  if (oldStr === '') return rejected('empty_old', 'old_str is empty; quote the exact text to replace (use create_file for a new file).');
+  if ((containsRedactionMarker(oldStr) || containsRedactionMarker(newStr)) && !containsRedactionMarker(content)) {
+    return rejected(
+      'redacted_text',
+      `${containsRedactionMarker(oldStr) ? 'old_str' : 'new_str'} contains ${REDACTED}, the marker that replaces secrets in what you are shown; the file has other text there. Read the file again and choose an old_str and new_str that leave the redacted part out (edit the lines around it).`,
+    );
   }
-  const fileLines = splitLines(content);
+  const text = splitText(content);
+  const exact = exactTier(content, text, oldStr, newStr);
+  if (exact) return exact;
 
-  // 1. Exact.
-  const exact = occurrences(content, oldStr);
-  if (exact.length === 1) {
-    const index = exact[0] ?? 0;
-    const after = content.slice(0, index) + newStr + content.slice(index + oldStr.length);
-    return finishEdit(content, after, { strategy: 'exact', similarity: 1, matched: oldStr, line: lineOfOffset(content, index) });
+  let oldLines = snippetLines(oldStr);
+  let newLines = snippetLines(newStr);
+  const numbered = stripLineNumbers(oldLines);
+  if (numbered) {
+    oldLines = numbered.lines;
+    newLines = stripPrefixWhereFound(newLines, numbered.prefix);
   }
-  if (exact.length > 1) {
-    const lines = exact.slice(0, 5).map((offset) => lineOfOffset(content, offset));
-    const first = lines[0] ?? 1;
-    return {
-      ok: false,
-      reason: 'ambiguous',
-      message: `old_str occurs ${exact.length} times (lines ${lines.join(', ')}${exact.length > 5 ? ', …' : ''}); include more surrounding lines so it matches once.`,
-      nearby: nearbyAround(fileLines.lines, first - 1, oldStr.split('\n').length),
-    };
-  }
+  let from = 0;
+  let to = oldLines.length;
+  while (from < to && (oldLines[from] ?? '').trim() === '') from += 1;
+  while (to > from && (oldLines[to - 1] ?? '').trim() === '') to -= 1;
+  if (from === to) return rejected('not_found', 'old_str was not found in the file; it holds only blank lines. Quote the lines to change.', numberedLines(text.lines, 0, 20));
 
-  const oldLines = splitLines(oldStr).lines;
-  const newParts = splitLines(newStr);
-  const newLines = newStr === '' ? [] : newParts.lines;
-  const normalizedFile = fileLines.lines.map(normalizeLine);
-  const normalizedOld = oldLines.map(normalizeLine);
-  const replaceLines = (start: number, length: number): string => {
-    const replaced = fileLines.lines.slice(start, start + length);
-    const updated = [...fileLines.lines.slice(0, start), ...reindent(newLines, oldLines, replaced), ...fileLines.lines.slice(start + length)];
-    return joinLines(updated, fileLines.eol, fileLines.trailingNewline);
-  };
+  const table = new LineTable();
+  const file = table.index(text.lines, text.realCount);
+  const old = table.index(oldLines);
+  const span = to - from;
 
-  // 2. Whitespace-tolerant, whole lines.
-  const L = normalizedOld.length;
-  const whitespaceMatches: number[] = [];
-  for (let start = 0; start + L <= normalizedFile.length; start += 1) {
-    let same = true;
-    for (let k = 0; k < L && same; k += 1) same = normalizedFile[start + k] === normalizedOld[k];
-    if (same) whitespaceMatches.push(start);
-  }
-  if (whitespaceMatches.length === 1) {
-    const start = whitespaceMatches[0] ?? 0;
-    const matched = fileLines.lines.slice(start, start + L).join('\n');
-    return finishEdit(content, replaceLines(start, L), { strategy: 'whitespace', similarity: 1, matched, line: start + 1 });
-  }
-  if (whitespaceMatches.length > 1) {
-    const starts = whitespaceMatches.slice(0, 5).map((start) => start + 1);
-    return {
-      ok: false,
-      reason: 'ambiguous',
-      message: `old_str matches ${whitespaceMatches.length} places when whitespace is ignored (lines ${starts.join(', ')}); include more surrounding lines.`,
-      nearby: nearbyAround(fileLines.lines, (starts[0] ?? 1) - 1, L),
-    };
-  }
-
-  // 3. Anchored fuzzy, only for multi-line snippets: a one-line fuzzy match is too easily the wrong line.
-  const windows = anchorStarts(normalizedFile, normalizedOld).flatMap((start) => scoreWindows(normalizedFile, normalizedOld, start));
-  windows.sort((a, b) => b.similarity - a.similarity || a.start - b.start);
-  const best = windows[0];
-  const substantive = normalizedOld.filter((line) => line !== '').length >= 2;
-  if (best && substantive && best.similarity >= FUZZY_THRESHOLD) {
-    const rivals = windows.filter((window) => window.similarity >= FUZZY_THRESHOLD && !overlaps(window, best));
-    if (rivals.length > 0) {
-      const rival = rivals[0] as Window;
-      return {
-        ok: false,
-        reason: 'ambiguous',
-        message: `old_str is not in the file exactly; it resembles lines ${best.start + 1}-${best.start + best.length} (similarity ${best.similarity.toFixed(2)}) and lines ${rival.start + 1}-${rival.start + rival.length} (similarity ${rival.similarity.toFixed(2)}) equally well, so neither was changed. Quote the exact text of the one you mean.`,
-        nearby: nearbyAround(fileLines.lines, best.start, best.length),
-      };
+  // 2. Same tokens, line for line; then with blank lines ignored on both sides.
+  for (const skipBlank of [false, true]) {
+    const matches = findLineSequence(file, old, from, to, skipBlank);
+    if (matches.length === 1) return applyRegion(content, text, matches[0] as RegionMatch, oldLines, newLines, 'whitespace', 1);
+    if (matches.length > 1) {
+      const starts = matches.slice(0, MAX_LISTED).map((match) => match.start + 1);
+      return rejected(
+        'ambiguous',
+        `old_str matches ${matches.length > MAX_LISTED ? 'more than 5' : matches.length} places when whitespace${skipBlank ? ' and blank lines are' : ' is'} ignored (lines ${starts.join(', ')}); include more surrounding lines so it matches once.`,
+        nearbyAround(text, (starts[0] ?? 1) - 1, span),
+      );
     }
-    const matched = fileLines.lines.slice(best.start, best.start + best.length).join('\n');
-    return finishEdit(content, replaceLines(best.start, best.length), {
-      strategy: 'fuzzy',
-      similarity: Math.round(best.similarity * 1000) / 1000,
-      matched,
-      line: best.start + 1,
-    });
   }
 
-  const hint = best ? ` The closest lines are ${best.start + 1}-${best.start + best.length} (similarity ${best.similarity.toFixed(2)}, below the ${FUZZY_THRESHOLD} needed${substantive ? '' : ' and a one-line snippet must match exactly or ignoring whitespace'}).` : '';
-  return {
-    ok: false,
-    reason: 'not_found',
-    message: `old_str was not found in the file.${hint} Copy old_str exactly from the lines below, or read the file again.`,
-    nearby: best ? nearbyAround(fileLines.lines, best.start, best.length) : numberedLines(fileLines.lines, 0, Math.min(fileLines.lines.length, 20)),
-  };
+  // 3. Fuzzy, for snippets of two or more non-blank lines: a one-line near miss is too easily the wrong line.
+  let nonBlank = 0;
+  for (let index = from; index < to; index += 1) if (!old.blank(index)) nonBlank += 1;
+  const elided = oldLines.slice(from, to).some(isElision);
+  const candidates = nonBlank >= 2 ? fuzzyCandidates(file, old, from, to) : [];
+  const accepted = candidates.filter((candidate) => acceptable(candidate, file, old, from, to, nonBlank));
+  const best = accepted[0];
+  if (best && !elided) {
+    const rival = accepted.find((candidate) => candidate !== best && (candidate.end <= best.start || candidate.start >= best.end));
+    if (rival) {
+      return rejected(
+        'ambiguous',
+        `old_str is not in the file exactly; it resembles lines ${best.start + 1}-${best.end} and lines ${rival.start + 1}-${rival.end} alike, so neither was changed. Quote the exact text of the one you mean, with a line that tells them apart.`,
+        nearbyAround(text, best.start, best.end - best.start),
+      );
+    }
+    return applyRegion(content, text, best, oldLines, newLines, 'fuzzy', Math.round((best.same / nonBlank) * 1000) / 1000);
+  }
+
+  const closest = candidates[0];
+  const hint = closest ? explainMiss(closest, text, oldLines, from, to) : '';
+  const why = elided
+    ? ' old_str skips lines with an elision (`...`); edits need every line quoted as it is. Quote the lines in full, or make a smaller edit around the part that changes.'
+    : nonBlank < 2 && closest === undefined
+      ? ' A one-line old_str must match exactly or ignoring whitespace.'
+      : '';
+  return rejected(
+    'not_found',
+    `old_str was not found in the file.${why}${hint} Copy old_str exactly from the lines below (without line numbers), or read the file again.`,
+    closest ? nearbyAround(text, closest.start, closest.end - closest.start) : numberedLines(text.lines.slice(0, text.realCount), 0, 20),
+  );
 }

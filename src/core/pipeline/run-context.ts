@@ -1,6 +1,7 @@
 import type { RunEvent, RunEventDraft, StepName } from '../../protocol/run-events';
 import { RUN_EVENT_SCHEMA_VERSION } from '../../protocol/run-events';
 import type { RunOptions, RunRequest } from '../../protocol/run-request';
+import { registerKnownSecrets } from '../security/known-secrets';
 import { redactSecrets } from '../security/redact';
 import type { PipelineDeps, ResolvedSecrets } from './pipeline-deps';
 
@@ -31,6 +32,7 @@ export class EventStamper {
   addSecrets(secrets: ResolvedSecrets | readonly string[]): void {
     const values = Array.isArray(secrets) ? secrets : Object.values(secrets);
     for (const value of values) if (typeof value === 'string' && value.length >= 6) this.secretValues.push(value);
+    registerKnownSecrets(values); // and for every other scrubber in the process (logs, traces, tool output)
   }
 
   get secrets(): readonly string[] {

@@ -5,6 +5,7 @@ import type { TerminalEvent } from '../../protocol/run-events';
 import { nullLogger, type Logger } from '../logging/logger';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import type { RunRegistry } from '../runs/run-registry';
+import { registerKnownSecret } from '../security/known-secrets';
 import { assertUsableToken } from './bearer-token';
 import { renderDocsPage } from './docs-page';
 import { authorize } from './authorize';
@@ -81,6 +82,7 @@ function delay(ms: number): Promise<void> {
 /** Starts the local SSE server on 127.0.0.1. Resolves once it is listening. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   assertUsableToken(options.token);
+  registerKnownSecret(options.token); // scrubbed from every log line, event and tool output from now on
   const now = options.now ?? Date.now;
   const logger = options.logger ?? nullLogger;
   const secrets = [options.token];

@@ -1,4 +1,5 @@
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
+import { containsRedactionMarker, REDACTED } from '../security/redact';
 import { writablePath } from './path-guard';
 
 /** The file modes git records for a blob: plain, executable, symbolic link. */
@@ -80,10 +81,17 @@ export class ChangeSet {
     const why = await this.base.refusesWrite(normalized);
     if (why !== undefined) refuse(`Refused to write "${normalized}": ${why}.`, 'Write to the real path instead of through the link.');
     const before = staged ? staged.before : base ? this.describe(base) : null;
+    // Scrubbed text shown to a model must never come back as file content (issue 11).
+    if (containsRedactionMarker(content) && !(before !== null && containsRedactionMarker(before))) {
+      throw new TinyBackspaceError('edit_failed', `Refused to write "${normalized}": it would contain ${REDACTED}, the marker that replaces secrets in what the model is shown.`, {
+        remedy: 'Re-read the file and write the real text, leaving the redacted part out of the change.',
+      });
+    }
     // The mode survives every edit: an executable script stays executable.
     this.set({ path: normalized, before, after: content, ...(current?.mode ? { mode: current.mode } : {}) });
   }
 
+  /** A renamed file keeps its content as it was, marker or not. */
   async delete(relativePath: string): Promise<void> {
     const normalized = writablePath(relativePath);
     const current = await this.current(normalized);

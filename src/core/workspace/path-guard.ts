@@ -1,4 +1,4 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 
@@ -106,4 +106,27 @@ export async function resolveReadTarget(root: string, relativePath: string): Pro
   }
   if (!isInside(realRoot, real)) unsafe(normalized, 'it points outside the repository');
   return real;
+}
+
+/**
+ * Where a repository path really leads, every symlink followed (in the file and in its directories):
+ * the repository-relative real path, `outside` when it leaves the clone, or `missing` when nothing is
+ * there. A dangling link is resolved lexically from its target text, so a link to a credential file
+ * that does not exist yet is still recognised as one.
+ */
+export async function resolveRepoRelative(root: string, relativePath: string): Promise<string | 'outside' | 'missing'> {
+  const normalized = normalizeRepoPath(relativePath);
+  const realRoot = await realpath(root);
+  const target = path.join(realRoot, ...normalized.split('/'));
+  let real: string;
+  try {
+    real = await realpath(target);
+  } catch {
+    const link = await lstatOrUndefined(target);
+    if (!link?.isSymbolicLink()) return 'missing';
+    const text = await readlink(target);
+    real = path.resolve(path.dirname(target), text);
+  }
+  if (!isInside(realRoot, real)) return 'outside';
+  return path.relative(realRoot, real).split(path.sep).join('/');
 }

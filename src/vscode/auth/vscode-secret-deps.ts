@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logging/logger';
+import { registerKnownSecret } from '../../core/security/known-secrets';
 import type { SecretResolverDeps } from './secret-resolution';
 
 /** Binds the pure secret resolution to VS Code's authentication API and SecretStorage. */
@@ -13,8 +14,15 @@ export function vscodeSecretDeps(secrets: vscode.SecretStorage, logger: Logger, 
       return vscode.authentication.getSession(provider, [...scopes], sessionOptions);
     },
     store: {
-      get: async (key) => secrets.get(key),
-      store: async (key, value) => secrets.store(key, value),
+      get: async (key) => {
+        const value = await secrets.get(key);
+        registerKnownSecret(value); // every SecretStorage value is scrubbed verbatim wherever it appears
+        return value;
+      },
+      store: async (key, value) => {
+        registerKnownSecret(value);
+        await secrets.store(key, value);
+      },
       delete: async (key) => secrets.delete(key),
     },
     env,

@@ -1,3 +1,4 @@
+import { SecretFileGuard } from '../../context/secret-file-guard';
 import { throwIfAborted } from '../../errors/cancelled-error';
 import { hasCode, TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import { selectContext, type RepoMap } from '../../context/select-context';
@@ -96,7 +97,8 @@ export class FallbackChainAgent implements Agent {
       anyProviderTried = true;
       if (repoMap === undefined) {
         const started = performance.now();
-        repoMap = await selectContext({ files: context.workspace.files(), prompt: context.prompt, read: (file) => context.workspace.read(file), budgetTokens: tuning.contextTokens, signal: context.signal });
+        const secretFiles = new SecretFileGuard(context.workspace.root, context.signal); // a link to .env is .env
+        repoMap = await selectContext({ files: context.workspace.files(), prompt: context.prompt, read: async (file) => ((await secretFiles.isSecret(file)) ? null : context.workspace.read(file)), budgetTokens: tuning.contextTokens, signal: context.signal });
         context.logger.performance('agent.context_selection', performance.now() - started, { files: repoMap.fileCount, tokens: repoMap.tokens });
         think(
           context,

@@ -1,5 +1,5 @@
 import type { RepoMap } from '../../context/select-context';
-import { isSecretPath } from '../../context/secret-files';
+import { SecretFileGuard } from '../../context/secret-file-guard';
 import { estimateTokens } from '../../context/token-estimate';
 import type { Workspace } from '../../workspace/workspace';
 
@@ -45,8 +45,9 @@ export async function buildSystemPrompt(input: { toolUse: boolean; repoMap: Repo
   if (!input.toolUse) {
     let remaining = PLAIN_TEXT_FILE_TOKENS;
     const chosen = (input.repoMap.filesWithSymbols.length > 0 ? input.repoMap.filesWithSymbols : input.repoMap.listedFiles).slice(0, PLAIN_TEXT_FILES);
+    const secretFiles = new SecretFileGuard(input.workspace.root);
     for (const file of chosen) {
-      if (isSecretPath(file)) continue;
+      if (await secretFiles.isSecret(file)) continue; // by name or by where a symlink leads
       const content = await input.workspace.read(file).catch(() => null);
       if (content === null || content.includes('\0')) continue;
       const block = `${file}\n\`\`\`\n${input.scrub(content)}${content.endsWith('\n') ? '' : '\n'}\`\`\``;

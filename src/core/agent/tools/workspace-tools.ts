@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { isSecretPath, SECRET_FILE_REFUSAL } from '../../context/secret-files';
+import { SecretFileGuard } from '../../context/secret-file-guard';
+import { SECRET_FILE_REFUSAL } from '../../context/secret-files';
 import { isBinaryPath } from '../../context/rank-files';
 import { applyEditLadder } from '../../edits/edit-ladder';
 import { isTinyBackspaceError } from '../../errors/tiny-backspace-error';
@@ -45,11 +46,16 @@ function failed(call: ToolCall, content: string, malformed = false): ToolOutcome
  * the model hears at once about a refused path. Credential files are neither read, searched nor written.
  */
 export class WorkspaceTools {
+  /** Credential files by name and by where symlinks lead (issue 11). */
+  private readonly secretFiles: SecretFileGuard;
+
   constructor(
     private readonly context: AgentContext,
     /** Key and token values to scrub from anything sent back to the model. */
     private readonly knownSecrets: readonly string[] = [],
-  ) {}
+  ) {
+    this.secretFiles = new SecretFileGuard(context.workspace.root, context.signal);
+  }
 
   async execute(call: ToolCall): Promise<ToolOutcome> {
     if (!isToolKey(call.name)) return failed(call, `unknown tool "${call.name}". Use one of: ${Object.keys(TOOL_INPUTS).join(', ')}.`, true);
@@ -99,13 +105,13 @@ export class WorkspaceTools {
   }
 
   /** Files the agent may see: tracked files minus credential files. */
-  private visibleFiles(scope?: string): string[] {
-    const files = this.context.workspace.files().filter((file) => !isSecretPath(file));
+  private async visibleFiles(scope?: string): Promise<string[]> {
+    const files = await this.secretFiles.visible(this.context.workspace.files());
     return scope && scope.trim() !== '' && scope.trim() !== '.' ? filesInScope(files, scope.trim()) : files;
   }
 
-  private list(call: ToolCall, input: { path?: string | undefined }): ToolOutcome {
-    const files = this.visibleFiles(input.path);
+  private async list(call: ToolCall, input: { path?: string | undefined }): Promise<ToolOutcome> {
+    const files = await this.visibleFiles(input.path);
     toolEvent(this.context, { tool: 'List', message: `Tool: List ${input.path ?? '.'}`, ...(input.path ? { filepath: input.path } : {}), output: `${files.length} file(s)` });
     if (files.length <= LIST_LIMIT) return ok(call, files.length === 0 ? 'No files match.' : files.join('\n'));
     // Too many to list: directories one level below the scope, with counts, then the first files.
@@ -121,9 +127,9 @@ export class WorkspaceTools {
     return ok(call, `${files.length} files; grouped by directory (list a directory to see its files):\n${lines.join('\n')}`);
   }
 
-  private readablePath(raw: string): string {
+  private async readablePath(raw: string): Promise<string> {
     const normalized = normalizeRepoPath(raw);
-    if (isSecretPath(normalized)) throw new ToolRefusal(`${normalized}: ${SECRET_FILE_REFUSAL}.`);
+    if (await this.secretFiles.isSecret(normalized)) throw new ToolRefusal(`${normalized}: ${SECRET_FILE_REFUSAL}.`);
     return normalized;
   }
 
@@ -138,7 +144,7 @@ export class WorkspaceTools {
   }
 
   private async read(call: ToolCall, input: { path: string; start_line?: number | undefined; end_line?: number | undefined }): Promise<ToolOutcome> {
-    const filePath = this.readablePath(input.path);
+    const filePath = await this.readablePath(input.path);
     this.requireTracked(filePath);
     const content = await this.context.workspace.read(filePath);
     if (content === null) throw new ToolRefusal(`${filePath} does not exist. Use list_files or search to find the right path.`);
@@ -178,7 +184,7 @@ export class WorkspaceTools {
     }
     const matches: string[] = [];
     let total = 0;
-    for (const file of this.visibleFiles(input.path)) {
+    for (const file of await this.visibleFiles(input.path)) {
       if (this.context.signal.aborted || isBinaryPath(file)) continue;
       const content = await this.context.workspace.read(file).catch(() => null);
       if (content === null || content.length > SEARCH_FILE_BYTES || content.includes('\0')) continue;
@@ -206,8 +212,8 @@ export class WorkspaceTools {
   /** The write checks, before anything is staged: path rules, credential files, and symlinks on disk. */
   private async writableTarget(raw: string): Promise<string> {
     const normalized = writablePath(raw);
-    if (isSecretPath(normalized)) throw new ToolRefusal(`${normalized}: ${SECRET_FILE_REFUSAL}.`);
     await resolveWriteTarget(this.context.workspace.root, normalized);
+    if (await this.secretFiles.isSecret(normalized)) throw new ToolRefusal(`${normalized}: ${SECRET_FILE_REFUSAL}.`);
     return normalized;
   }
 
