@@ -48,12 +48,20 @@ export function promptTerms(prompt: string): PromptTerms {
   return { words: [...words], paths: [...paths] };
 }
 
-function wordMatches(pathWord: string, promptWord: string): boolean {
+export function wordMatches(pathWord: string, promptWord: string): boolean {
   if (pathWord === promptWord) return true;
   // Cheap stemming: "validation" ~ "validate", "handlers" ~ "handler".
   const shorter = pathWord.length < promptWord.length ? pathWord : promptWord;
   const longer = shorter === pathWord ? promptWord : pathWord;
   return shorter.length >= 4 && longer.startsWith(shorter.slice(0, Math.max(4, shorter.length - 2)));
+}
+
+export function isTestPath(relativePath: string): boolean {
+  return TEST_PATH.test(relativePath);
+}
+
+export function isLowValuePath(relativePath: string): boolean {
+  return LOW_VALUE.test(relativePath);
 }
 
 export function isBinaryPath(relativePath: string): boolean {
@@ -74,6 +82,15 @@ const MAX_WORDS = 30;
 export interface Ranking {
   readonly files: RankedFile[];
   readonly weights: WordWeights;
+  /** The prompt words ranked on (bit i of a mask is words[i]). */
+  readonly words: readonly string[];
+  /** Per input file (input order): prompt words its file name / its directories match, as bit masks. */
+  readonly nameMasks: readonly number[];
+  readonly dirMasks: readonly number[];
+  /** Per input file (input order): the score of `files`. */
+  readonly scores: readonly number[];
+  /** The mask of prompt words one token matches (cached). */
+  readonly maskOf: (token: string) => number;
 }
 
 /**
@@ -85,17 +102,18 @@ export function rankFiles(files: readonly string[], terms: PromptTerms): Ranking
   const words = terms.words.slice(0, MAX_WORDS);
   const mentionsTests = words.some((word) => word.startsWith('test') || word === 'spec');
   const tokenMasks = new Map<string, number>();
+  const maskOf = (token: string): number => {
+    let tokenMask = tokenMasks.get(token);
+    if (tokenMask === undefined) {
+      tokenMask = 0;
+      for (let index = 0; index < words.length; index += 1) if (wordMatches(token, words[index] ?? '')) tokenMask |= 1 << index;
+      tokenMasks.set(token, tokenMask);
+    }
+    return tokenMask;
+  };
   const maskOfWords = (tokens: readonly string[]): number => {
     let mask = 0;
-    for (const token of tokens) {
-      let tokenMask = tokenMasks.get(token);
-      if (tokenMask === undefined) {
-        tokenMask = 0;
-        for (let index = 0; index < words.length; index += 1) if (wordMatches(token, words[index] ?? '')) tokenMask |= 1 << index;
-        tokenMasks.set(token, tokenMask);
-      }
-      mask |= tokenMask;
-    }
+    for (const token of tokens) mask |= maskOf(token);
     return mask;
   };
   const directoryMasks = new Map<string, number>();
@@ -145,6 +163,7 @@ export function rankFiles(files: readonly string[], terms: PromptTerms): Ranking
     if (LOW_VALUE.test(file)) score -= 6;
     return { path: file, score };
   });
+  const scores = ranked.map((file) => file.score);
   ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: ranked, weights: new Map(words.map((word, index) => [word, weightList[index] ?? 1])) };
+  return { files: ranked, weights: new Map(words.map((word, index) => [word, weightList[index] ?? 1])), words, nameMasks, dirMasks, scores, maskOf };
 }

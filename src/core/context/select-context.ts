@@ -1,14 +1,24 @@
 import { throwIfAborted } from '../errors/cancelled-error';
-import { extractSymbols, hasSymbolPatterns } from './extract-symbols';
-import { isBinaryPath, promptTerms, rankFiles, splitWords, type RankedFile, type WordWeights } from './rank-files';
+import { rankByReferences, type RankedMapFile } from './rank-by-references';
+import { promptTerms, rankFiles } from './rank-files';
 import { isSecretPath } from './secret-files';
+import { emptyIndex, extendIndex, type TagIndex } from './tag-index';
+import { isCommitSha, loadIndex, saveIndex, type CacheSource } from './tag-index-cache';
 import { CHARS_PER_TOKEN, estimateTokens, truncateToTokens } from './token-estimate';
 
 /** Aider's repository map defaults to 1,024 tokens; so does ours. */
 export const DEFAULT_CONTEXT_TOKENS = 1024;
-const DEFAULT_FILES_TO_READ = 24;
-const MAX_READ_CHARS = 512 * 1024;
-const READ_CONCURRENCY = 8;
+/**
+ * Parsing stops starting new files after this long; the rest are ranked by path (and by what parsed
+ * files say about them). With the commit cache, the next run on the same commit parses further.
+ */
+export const DEFAULT_PARSE_BUDGET_MS = 1500;
+/** How many symbols the best files show; later files show fewer, then only their paths. */
+const SYMBOL_TIERS: ReadonlyArray<readonly [files: number, symbols: number]> = [
+  [5, 4],
+  [10, 1],
+];
+const MAX_SYMBOL_CHARS = 80;
 
 export interface ContextSelectionInput {
   /** Tracked files (git ls-files), which already honours .gitignore. */
@@ -16,8 +26,12 @@ export interface ContextSelectionInput {
   readonly prompt: string;
   readonly read: (relativePath: string) => Promise<string | null>;
   readonly budgetTokens?: number;
-  /** How many of the best-ranked files to open for their symbols; the rest are ranked by path alone. */
-  readonly maxFilesToRead?: number;
+  /** Time for parsing files, in ms (default 1,500). */
+  readonly parseBudgetMs?: number;
+  /** The commit the files are read at: the parsed tags are cached under it (memory, and disk if given). */
+  readonly commitSha?: string;
+  /** Directory for the on-disk tag cache (one JSON file per commit). */
+  readonly cacheDirectory?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -32,10 +46,12 @@ export interface RepoMap {
   readonly filesWithSymbols: readonly string[];
   /** Every file the map names. */
   readonly listedFiles: readonly string[];
-}
-
-interface Candidate extends RankedFile {
-  readonly symbols: readonly string[];
+  /** Files whose tags (definitions, references) the ranking used. */
+  readonly taggedFiles: number;
+  /** Whether every taggable file was tagged (false when the parse budget ran out first). */
+  readonly complete: boolean;
+  /** Where the tags came from: a previous run on the same commit, or parsing now. */
+  readonly cache: CacheSource;
 }
 
 /** Appends lines while the whole text stays inside the budget. */
@@ -94,74 +110,93 @@ function directoryLine(files: readonly string[], budgetChars: number): string {
   return line;
 }
 
-async function readCandidates(ranked: readonly RankedFile[], input: ContextSelectionInput, weights: WordWeights): Promise<Candidate[]> {
-  const limit = input.maxFilesToRead ?? DEFAULT_FILES_TO_READ;
-  const chosen = ranked.filter((file) => hasSymbolPatterns(file.path) && !isBinaryPath(file.path)).slice(0, limit);
-  const results: Candidate[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chosen.length) {
-      const file = chosen[next];
-      next += 1;
-      if (!file) continue;
-      throwIfAborted(input.signal);
-      const content = await input.read(file.path).catch(() => null);
-      if (content === null || content.length > MAX_READ_CHARS || content.includes('\0')) continue;
-      const symbols = extractSymbols(file.path, content);
-      // Prompt words its symbols name (each counted once, weighted by rarity) lift a file above paths that only look relevant.
-      const symbolWords = new Set(symbols.flatMap((symbol) => splitWords(symbol)));
-      let bonus = 0;
-      for (const [word, weight] of weights) if (symbolWords.has(word)) bonus += 6 * weight;
-      results.push({ path: file.path, score: file.score + bonus, symbols });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, chosen.length) }, () => worker()));
-  return results.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
+function symbolsToShow(rank: number): number {
+  let start = 0;
+  for (const [files, symbols] of SYMBOL_TIERS) {
+    if (rank < start + files) return symbols;
+    start += files;
+  }
+  return 0;
+}
+
+/** The file's most important definitions, shown in file order as a reader would meet them. */
+function symbolLines(file: RankedMapFile, count: number): string[] {
+  const seen = new Set<string>();
+  const chosen = [];
+  for (const definition of file.definitions) {
+    if (chosen.length >= count) break;
+    if (seen.has(definition.text)) continue;
+    seen.add(definition.text);
+    chosen.push(definition);
+  }
+  return chosen
+    .sort((a, b) => a.line - b.line)
+    .map((definition) => `  ${definition.text.length > MAX_SYMBOL_CHARS ? `${definition.text.slice(0, MAX_SYMBOL_CHARS - 1)}…` : definition.text}`);
+}
+
+async function tagIndexFor(input: ContextSelectionInput, order: readonly string[]): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource }> {
+  const started = performance.now();
+  const commit = isCommitSha(input.commitSha) ? input.commitSha : undefined;
+  const { index, source } = commit ? await loadIndex(commit, input.cacheDirectory) : { index: emptyIndex(), source: 'none' as const };
+  const progress = await extendIndex(index, { order, read: input.read, deadline: started + (input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS), ...(input.signal ? { signal: input.signal } : {}) });
+  if (commit && (progress.parsed > 0 || source === 'none')) await saveIndex(commit, index, input.cacheDirectory);
+  return { index, complete: progress.complete, cache: source };
 }
 
 /**
- * A compact repository map for the first model turn: the top-level layout, the files most likely to
- * matter with their key symbols, then more paths by rank, all inside a token budget. Files that commonly
- * hold credentials are never listed.
+ * A compact repository map for the first model turn, Aider-style: the top-level layout, then the files
+ * ranked by references between them (personalised PageRank towards the prompt, see
+ * rank-by-references.ts) with their key definitions, then more paths by rank, all inside a token budget.
+ * Files that commonly hold credentials are never read or listed.
  */
 export async function selectContext(input: ContextSelectionInput): Promise<RepoMap> {
   const budgetTokens = Math.max(64, input.budgetTokens ?? DEFAULT_CONTEXT_TOKENS);
   const files = input.files.filter((file) => !isSecretPath(file));
   const secretFilesWithheld = input.files.length - files.length;
   const terms = promptTerms(input.prompt);
-  const { files: ranked, weights } = rankFiles(files, terms);
-  const candidates = await readCandidates(ranked, input, weights);
+  const pathRanking = rankFiles(files, terms);
+  const { index, complete, cache } = await tagIndexFor(input, pathRanking.files.map((file) => file.path));
+  throwIfAborted(input.signal);
+  const ranked = rankByReferences({ files, tags: index.tags, terms, pathRanking });
 
   const text = new BudgetedText(budgetTokens * CHARS_PER_TOKEN);
-  const header = `Repository map: ${files.length} files${secretFilesWithheld > 0 ? ` (${secretFilesWithheld} credential file(s) withheld)` : ''}; sizes in tokens are estimated as characters/4.`;
+  const header = `Repository map: ${files.length} files${secretFilesWithheld > 0 ? ` (${secretFilesWithheld} credential file(s) withheld)` : ''}, ranked by references between files and the prompt; sizes in tokens are estimated as characters/4.`;
   text.add([header]);
-  if (files.length === 0) return finish(text, budgetTokens, files.length, secretFilesWithheld, [], []);
+  const summary = { budgetTokens, fileCount: files.length, secretFilesWithheld, taggedFiles: index.tags.size, complete, cache };
+  if (files.length === 0) return finish(text, summary, [], []);
   text.add([directoryLine(files, Math.floor(text.remaining() / 4))]);
 
-  const listed = new Set<string>();
+  const listed: string[] = [];
   const withSymbols: string[] = [];
-  if (candidates.length > 0 && text.add(['Relevant files and their symbols:'])) {
-    for (const candidate of candidates) {
-      const block = [candidate.path, ...candidate.symbols.map((symbol) => `  ${symbol}`)];
+  let position = 0;
+  if (ranked.some((file) => file.definitions.length > 0) && text.add(['Relevant files and their symbols:'])) {
+    for (; position < ranked.length; position += 1) {
+      const file = ranked[position] as RankedMapFile;
+      const count = symbolsToShow(position);
+      if (count === 0) break;
       // A file with many symbols may still fit with fewer of them.
-      let lines = block;
+      let lines = [file.path, ...symbolLines(file, count)];
       while (lines.length > 1 && !text.fits(lines)) lines = lines.slice(0, -1);
-      if (!text.add(lines)) continue;
-      listed.add(candidate.path);
-      if (lines.length > 1) withSymbols.push(candidate.path);
+      if (!text.add(lines)) break;
+      listed.push(file.path);
+      if (lines.length > 1) withSymbols.push(file.path);
     }
   }
-  if (text.add(['More files, most relevant first:'])) {
-    for (const file of ranked) {
-      if (listed.has(file.path)) continue;
-      if (text.remaining() < 8) break;
-      if (text.add([file.path])) listed.add(file.path);
+  if (position < ranked.length && text.add(['More files, most relevant first:'])) {
+    for (; position < ranked.length && text.remaining() >= 8; position += 1) {
+      const file = ranked[position] as RankedMapFile;
+      if (text.add([file.path])) listed.push(file.path);
     }
   }
-  return finish(text, budgetTokens, files.length, secretFilesWithheld, withSymbols, [...listed]);
+  return finish(text, summary, withSymbols, listed);
 }
 
-function finish(text: BudgetedText, budgetTokens: number, fileCount: number, secretFilesWithheld: number, filesWithSymbols: string[], listedFiles: string[]): RepoMap {
-  const rendered = truncateToTokens(text.toString(), budgetTokens);
-  return { text: rendered, tokens: estimateTokens(rendered), budgetTokens, fileCount, secretFilesWithheld, filesWithSymbols, listedFiles };
+function finish(
+  text: BudgetedText,
+  summary: Omit<RepoMap, 'text' | 'tokens' | 'filesWithSymbols' | 'listedFiles'>,
+  filesWithSymbols: string[],
+  listedFiles: string[],
+): RepoMap {
+  const rendered = truncateToTokens(text.toString(), summary.budgetTokens);
+  return { ...summary, text: rendered, tokens: estimateTokens(rendered), filesWithSymbols, listedFiles };
 }

@@ -17,7 +17,7 @@ export function isGlob(pattern: string): boolean {
 
 /** A predicate for one glob, compiled once. */
 export function globMatcher(glob: string): (relativePath: string) => boolean {
-  return picomatch(glob, { dot: true, posixSlashes: true });
+  return picomatch(glob, { dot: true });
 }
 
 export function normalizeScope(scope: string): string {

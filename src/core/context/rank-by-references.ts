@@ -1,0 +1,164 @@
+import type { Definition, FileTags } from './extract-tags';
+import { pageRank } from './page-rank';
+import { isBinaryPath, isLowValuePath, isTestPath, splitWords, type PromptTerms, type Ranking } from './rank-files';
+
+/**
+ * Ranks files the way Aider's repository map does: a file that uses a name another file defines gives an
+ * edge user → definer, and personalised PageRank over those edges finds the files the rest of the code
+ * leans on, near what the prompt is about. The restart distribution is the prompt: its words matched
+ * against each file's path, the names it defines and the names it uses (identifiers split on camelCase and
+ * snake_case, weighted by rarity), and the files the prompt names outright.
+ */
+
+export interface RankedMapFile {
+  readonly path: string;
+  readonly score: number;
+  /** Definitions, most important first (those the ranked files use most, and those the prompt names). */
+  readonly definitions: readonly Definition[];
+}
+
+export interface ReferenceRankInput {
+  /** Every file, in the order `pathRanking` was computed over. */
+  readonly files: readonly string[];
+  readonly tags: ReadonlyMap<string, FileTags>;
+  readonly terms: PromptTerms;
+  readonly pathRanking: Ranking;
+}
+
+/** A name defined in more files than this is generic (`get`, `parse`); its edges count a tenth. */
+const COMMON_DEFINITION_FILES = 5;
+const MIN_NAME_LENGTH = 3;
+
+function wordMaskOf(name: string, maskOf: (token: string) => number, cache: Map<string, number>): number {
+  let mask = cache.get(name);
+  if (mask === undefined) {
+    mask = 0;
+    for (const word of splitWords(name)) mask |= maskOf(word);
+    cache.set(name, mask);
+  }
+  return mask;
+}
+
+function bitWeight(mask: number, weights: readonly number[]): number {
+  let sum = 0;
+  for (let bit = 0; mask !== 0 && bit < weights.length; bit += 1, mask >>>= 1) if (mask & 1) sum += weights[bit] ?? 0;
+  return sum;
+}
+
+export function rankByReferences(input: ReferenceRankInput): RankedMapFile[] {
+  const { files, tags, terms, pathRanking } = input;
+  const { maskOf, words } = pathRanking;
+  const nameMaskCache = new Map<string, number>();
+  const indexOf = new Map(files.map((file, index) => [file, index]));
+  const mentionsTests = words.some((word) => word.startsWith('test') || word === 'spec');
+
+  // Which files define each name.
+  const definers = new Map<string, number[]>();
+  for (const [file, fileTags] of tags) {
+    const node = indexOf.get(file);
+    if (node === undefined) continue;
+    for (const definition of fileTags.definitions) {
+      const list = definers.get(definition.name);
+      if (!list) definers.set(definition.name, [node]);
+      else if (list[list.length - 1] !== node) list.push(node);
+    }
+  }
+
+  // Prompt words per file: in its definitions and in the names its code uses.
+  const definitionMasks = new Array<number>(files.length).fill(0);
+  const referenceMasks = new Array<number>(files.length).fill(0);
+  if (words.length > 0) {
+    for (const [file, fileTags] of tags) {
+      const node = indexOf.get(file);
+      if (node === undefined) continue;
+      let definitionMask = 0;
+      for (const definition of fileTags.definitions) definitionMask |= wordMaskOf(definition.name, maskOf, nameMaskCache);
+      let referenceMask = 0;
+      for (const [name] of fileTags.references) if (name.length >= MIN_NAME_LENGTH) referenceMask |= wordMaskOf(name, maskOf, nameMaskCache);
+      definitionMasks[node] = definitionMask;
+      referenceMasks[node] = referenceMask;
+    }
+  }
+  // Rarity of each prompt word over paths, definitions and uses: a word in every file says little.
+  const frequency = new Array<number>(words.length).fill(0);
+  for (let node = 0; node < files.length; node += 1) {
+    let mask = (pathRanking.nameMasks[node] ?? 0) | (pathRanking.dirMasks[node] ?? 0) | (definitionMasks[node] ?? 0) | (referenceMasks[node] ?? 0);
+    for (let bit = 0; mask !== 0; bit += 1, mask >>>= 1) if (mask & 1) frequency[bit] = (frequency[bit] ?? 0) + 1;
+  }
+  const weights = words.map((_word, bit) => Math.max(0.05, Math.log((files.length + 1) / ((frequency[bit] ?? 0) + 1)) / Math.log(files.length + 2)));
+
+  const personalization = files.map((file, node) => {
+    let score = 10 * bitWeight(pathRanking.nameMasks[node] ?? 0, weights);
+    score += 4 * bitWeight((pathRanking.dirMasks[node] ?? 0) & ~(pathRanking.nameMasks[node] ?? 0), weights);
+    score += 6 * bitWeight(definitionMasks[node] ?? 0, weights);
+    score += 2 * bitWeight(referenceMasks[node] ?? 0, weights);
+    const basename = file.slice(file.lastIndexOf('/') + 1);
+    for (const mentioned of terms.paths) {
+      if (file === mentioned) score += 100;
+      else if (basename === mentioned || file.endsWith(`/${mentioned}`)) score += 40;
+    }
+    if (isBinaryPath(file)) return 0;
+    // Squared, so a file matching several of the prompt's words outweighs many matching one.
+    let value = score * score;
+    if (!mentionsTests && isTestPath(file)) value *= 0.3;
+    if (isLowValuePath(file)) value *= 0.1;
+    return value;
+  });
+
+  // Edges user → definer, weighted as Aider does: sqrt(uses), x10 for names the prompt mentions,
+  // x0.1 for private and generic names.
+  const from: number[] = [];
+  const to: number[] = [];
+  const weight: number[] = [];
+  const edgeName: string[] = [];
+  for (const [file, fileTags] of tags) {
+    const source = indexOf.get(file);
+    if (source === undefined) continue;
+    for (const [name, count] of fileTags.references) {
+      if (name.length < MIN_NAME_LENGTH) continue;
+      const targets = definers.get(name);
+      if (!targets) continue;
+      let multiplier = 1;
+      if (wordMaskOf(name, maskOf, nameMaskCache) !== 0) multiplier *= 10;
+      if (name.startsWith('_')) multiplier *= 0.1;
+      if (targets.length > COMMON_DEFINITION_FILES) multiplier *= 0.1;
+      for (const target of targets) {
+        if (target === source) continue;
+        from.push(source);
+        to.push(target);
+        weight.push(multiplier * Math.sqrt(count));
+        edgeName.push(name);
+      }
+    }
+  }
+  const rank = pageRank({ nodeCount: files.length, from, to, weight }, personalization);
+
+  // Each definition's share of the rank flowing into its file, plus the prompt naming it.
+  const outWeight = new Float64Array(files.length);
+  for (let edge = 0; edge < from.length; edge += 1) {
+    const source = from[edge] ?? 0;
+    outWeight[source] = (outWeight[source] ?? 0) + (weight[edge] ?? 0);
+  }
+  const definitionRank = new Map<string, number>();
+  for (let edge = 0; edge < from.length; edge += 1) {
+    const source = from[edge] ?? 0;
+    const key = `${to[edge]}\0${edgeName[edge]}`;
+    definitionRank.set(key, (definitionRank.get(key) ?? 0) + ((rank[source] ?? 0) * (weight[edge] ?? 0)) / (outWeight[source] || 1));
+  }
+
+  const ranked = files.map((file, node): RankedMapFile => {
+    const fileTags = tags.get(file);
+    const fileRank = rank[node] ?? 0;
+    let definitions: readonly Definition[] = fileTags?.definitions ?? [];
+    if (definitions.length > 1) {
+      const importance = (definition: Definition): number =>
+        (definitionRank.get(`${node}\0${definition.name}`) ?? 0) + (wordMaskOf(definition.name, maskOf, nameMaskCache) !== 0 ? fileRank : 0) + (definition.kind === 'method' ? 0 : fileRank * 0.01);
+      definitions = [...definitions].map((definition) => ({ definition, score: importance(definition) })).sort((a, b) => b.score - a.score || a.definition.line - b.definition.line).map(({ definition }) => definition);
+    }
+    return { path: file, score: fileRank, definitions };
+  });
+  const pathScores = pathRanking.scores;
+  const order = ranked.map((_file, node) => node);
+  order.sort((a, b) => (rank[b] ?? 0) - (rank[a] ?? 0) || (pathScores[b] ?? 0) - (pathScores[a] ?? 0) || ((files[a] ?? '') < (files[b] ?? '') ? -1 : 1));
+  return order.map((node) => ranked[node] as RankedMapFile);
+}
