@@ -1,4 +1,5 @@
 import { extensionOf } from './extract-symbols';
+import type { GrammarName } from './tag-queries';
 import { grammar, grammarFor } from './tree-sitter-runtime';
 
 /** A declaration found by the parser: its name, what it is, and the source line that declares it. */
@@ -22,6 +23,17 @@ const REQUIRE_BINDING = /=\s*(require\(|await import\()/;
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 /** Names every class has; an edge through them says nothing about which file matters. */
 const IGNORED_NAMES = new Set(['constructor', 'toString', 'valueOf', 'toJSON', '__init__', 'String', 'Error', 'init', 'main']);
+
+/** Starts loading the grammars these files need; failures surface when a file is parsed. */
+export async function preloadGrammars(files: readonly string[]): Promise<void> {
+  const names = new Set<GrammarName>();
+  for (const file of files) {
+    const name = grammarFor(extensionOf(file));
+    if (name) names.add(name);
+    if (names.size === 5) break;
+  }
+  await Promise.all([...names].map((name) => grammar(name).catch(() => undefined)));
+}
 
 export function canParse(relativePath: string): boolean {
   return grammarFor(extensionOf(relativePath)) !== undefined;

@@ -13,8 +13,14 @@ import { isBinaryPath, isLowValuePath, isTestPath, splitWords, type PromptTerms,
 export interface RankedMapFile {
   readonly path: string;
   readonly score: number;
-  /** Definitions, most important first (those the ranked files use most, and those the prompt names). */
-  readonly definitions: readonly Definition[];
+  readonly node: number;
+}
+
+export interface ReferenceRanking {
+  /** Every file, best first. */
+  readonly files: readonly RankedMapFile[];
+  /** A file's definitions, most important first (those the ranked files use most, and those the prompt names). */
+  readonly definitionsOf: (file: RankedMapFile) => readonly Definition[];
 }
 
 export interface ReferenceRankInput {
@@ -45,7 +51,7 @@ function bitWeight(mask: number, weights: readonly number[]): number {
   return sum;
 }
 
-export function rankByReferences(input: ReferenceRankInput): RankedMapFile[] {
+export function rankByReferences(input: ReferenceRankInput): ReferenceRanking {
   const { files, tags, terms, pathRanking } = input;
   const { maskOf, words } = pathRanking;
   const nameMaskCache = new Map<string, number>();
@@ -133,32 +139,45 @@ export function rankByReferences(input: ReferenceRankInput): RankedMapFile[] {
   }
   const rank = pageRank({ nodeCount: files.length, from, to, weight }, personalization);
 
-  // Each definition's share of the rank flowing into its file, plus the prompt naming it.
+  // Best first: files with rank, by rank (ties by path score), then the rest in path-score order. Sorting
+  // only the ranked ones keeps 100,000-file repositories fast.
+  const pathScores = pathRanking.scores;
+  const rankedNodes: number[] = [];
+  for (let node = 0; node < files.length; node += 1) if ((rank[node] ?? 0) > 0) rankedNodes.push(node);
+  rankedNodes.sort((a, b) => (rank[b] ?? 0) - (rank[a] ?? 0) || (pathScores[b] ?? 0) - (pathScores[a] ?? 0) || ((files[a] ?? '') < (files[b] ?? '') ? -1 : 1));
+  const included = new Set(rankedNodes);
+  const order = [...rankedNodes];
+  for (const file of pathRanking.files) {
+    const node = indexOf.get(file.path);
+    if (node !== undefined && !included.has(node)) order.push(node);
+  }
+
   const outWeight = new Float64Array(files.length);
   for (let edge = 0; edge < from.length; edge += 1) {
     const source = from[edge] ?? 0;
     outWeight[source] = (outWeight[source] ?? 0) + (weight[edge] ?? 0);
   }
-  const definitionRank = new Map<string, number>();
-  for (let edge = 0; edge < from.length; edge += 1) {
-    const source = from[edge] ?? 0;
-    const key = `${to[edge]}\0${edgeName[edge]}`;
-    definitionRank.set(key, (definitionRank.get(key) ?? 0) + ((rank[source] ?? 0) * (weight[edge] ?? 0)) / (outWeight[source] || 1));
-  }
-
-  const ranked = files.map((file, node): RankedMapFile => {
-    const fileTags = tags.get(file);
+  /** Each definition's share of the rank flowing into its file, plus the prompt naming it; computed on demand. */
+  const definitionsOf = (node: number): readonly Definition[] => {
+    const definitions = tags.get(files[node] ?? '')?.definitions ?? [];
+    if (definitions.length <= 1) return definitions;
     const fileRank = rank[node] ?? 0;
-    let definitions: readonly Definition[] = fileTags?.definitions ?? [];
-    if (definitions.length > 1) {
-      const importance = (definition: Definition): number =>
-        (definitionRank.get(`${node}\0${definition.name}`) ?? 0) + (wordMaskOf(definition.name, maskOf, nameMaskCache) !== 0 ? fileRank : 0) + (definition.kind === 'method' ? 0 : fileRank * 0.01);
-      definitions = [...definitions].map((definition) => ({ definition, score: importance(definition) })).sort((a, b) => b.score - a.score || a.definition.line - b.definition.line).map(({ definition }) => definition);
+    const flow = new Map<string, number>();
+    for (let edge = 0; edge < from.length; edge += 1) {
+      if (to[edge] !== node) continue;
+      const source = from[edge] ?? 0;
+      const name = edgeName[edge] ?? '';
+      flow.set(name, (flow.get(name) ?? 0) + ((rank[source] ?? 0) * (weight[edge] ?? 0)) / (outWeight[source] || 1));
     }
-    return { path: file, score: fileRank, definitions };
-  });
-  const pathScores = pathRanking.scores;
-  const order = ranked.map((_file, node) => node);
-  order.sort((a, b) => (rank[b] ?? 0) - (rank[a] ?? 0) || (pathScores[b] ?? 0) - (pathScores[a] ?? 0) || ((files[a] ?? '') < (files[b] ?? '') ? -1 : 1));
-  return order.map((node) => ranked[node] as RankedMapFile);
+    const importance = (definition: Definition): number =>
+      (flow.get(definition.name) ?? 0) + (wordMaskOf(definition.name, maskOf, nameMaskCache) !== 0 ? fileRank : 0) + (definition.kind === 'method' ? 0 : fileRank * 0.01);
+    return definitions
+      .map((definition) => ({ definition, score: importance(definition) }))
+      .sort((a, b) => b.score - a.score || a.definition.line - b.definition.line)
+      .map(({ definition }) => definition);
+  };
+  return {
+    files: order.map((node) => ({ path: files[node] ?? '', score: rank[node] ?? 0, node })),
+    definitionsOf: (file) => definitionsOf(file.node),
+  };
 }

@@ -21,7 +21,11 @@ const ENTRY_FILES = /^(readme(\.\w+)?|package\.json|pyproject\.toml|go\.mod|carg
 const TEST_PATH = /(^|\/)(tests?|__tests__|spec)\/|\.(test|spec)\.\w+$|_test\.\w+$/i;
 
 /** Lower-case words of an identifier or path: `signupHandler.ts` -> signup, handler, ts. */
+const LOWER_CASE_WORDS = /^[a-z0-9_\-. /]*$/;
+
 export function splitWords(text: string): string[] {
+  // Most paths are lower-case already: no camelCase boundaries to find.
+  if (LOWER_CASE_WORDS.test(text)) return text.split(/[^a-z0-9]+/).filter((word) => word !== '');
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -164,6 +168,9 @@ export function rankFiles(files: readonly string[], terms: PromptTerms): Ranking
     return { path: file, score };
   });
   const scores = ranked.map((file) => file.score);
-  ranked.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: ranked, weights: new Map(words.map((word, index) => [word, weightList[index] ?? 1])), words, nameMasks, dirMasks, scores, maskOf };
+  // Sorting indices by number is far cheaper than objects by score then path (100,000 files).
+  const order = Array.from({ length: files.length }, (_unused, index) => index);
+  const pathOrder = files.every((file, index) => index === 0 || (files[index - 1] ?? '') <= file);
+  order.sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0) || (pathOrder ? a - b : (files[a] ?? '') < (files[b] ?? '') ? -1 : 1));
+  return { files: order.map((index) => ranked[index] as RankedFile), weights: new Map(words.map((word, index) => [word, weightList[index] ?? 1])), words, nameMasks, dirMasks, scores, maskOf };
 }

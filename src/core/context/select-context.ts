@@ -1,5 +1,6 @@
 import { throwIfAborted } from '../errors/cancelled-error';
-import { rankByReferences, type RankedMapFile } from './rank-by-references';
+import { rankByReferences, type RankedMapFile, type ReferenceRanking } from './rank-by-references';
+import { preloadGrammars } from './extract-tags';
 import { promptTerms, rankFiles } from './rank-files';
 import { isSecretPath } from './secret-files';
 import { emptyIndex, extendIndex, type TagIndex } from './tag-index';
@@ -9,10 +10,11 @@ import { CHARS_PER_TOKEN, estimateTokens, truncateToTokens } from './token-estim
 /** Aider's repository map defaults to 1,024 tokens; so does ours. */
 export const DEFAULT_CONTEXT_TOKENS = 1024;
 /**
- * Parsing stops starting new files after this long; the rest are ranked by path (and by what parsed
- * files say about them). With the commit cache, the next run on the same commit parses further.
+ * Parsing stops starting new files this long after the map was asked for; the rest are ranked by path
+ * (and by what parsed files say about them). With the commit cache, the next run on the same commit parses further.
  */
 export const DEFAULT_PARSE_BUDGET_MS = 1500;
+const MIN_PARSE_SLICE_MS = 250;
 /** How many symbols the best files show; later files show fewer, then only their paths. */
 const SYMBOL_TIERS: ReadonlyArray<readonly [files: number, symbols: number]> = [
   [5, 4],
@@ -120,10 +122,10 @@ function symbolsToShow(rank: number): number {
 }
 
 /** The file's most important definitions, shown in file order as a reader would meet them. */
-function symbolLines(file: RankedMapFile, count: number): string[] {
+function symbolLines(ranking: ReferenceRanking, file: RankedMapFile, count: number): string[] {
   const seen = new Set<string>();
   const chosen = [];
-  for (const definition of file.definitions) {
+  for (const definition of ranking.definitionsOf(file)) {
     if (chosen.length >= count) break;
     if (seen.has(definition.text)) continue;
     seen.add(definition.text);
@@ -134,11 +136,12 @@ function symbolLines(file: RankedMapFile, count: number): string[] {
     .map((definition) => `  ${definition.text.length > MAX_SYMBOL_CHARS ? `${definition.text.slice(0, MAX_SYMBOL_CHARS - 1)}…` : definition.text}`);
 }
 
-async function tagIndexFor(input: ContextSelectionInput, order: readonly string[]): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource }> {
-  const started = performance.now();
+async function tagIndexFor(input: ContextSelectionInput, order: readonly string[], started: number): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource }> {
   const commit = isCommitSha(input.commitSha) ? input.commitSha : undefined;
   const { index, source } = commit ? await loadIndex(commit, input.cacheDirectory) : { index: emptyIndex(), source: 'none' as const };
-  const progress = await extendIndex(index, { order, read: input.read, deadline: started + (input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS), ...(input.signal ? { signal: input.signal } : {}) });
+  // However long ranking the paths took (a busy machine), the most promising files still get parsed.
+  const deadline = Math.max(started + (input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS), performance.now() + MIN_PARSE_SLICE_MS);
+  const progress = await extendIndex(index, { order, read: input.read, deadline, ...(input.signal ? { signal: input.signal } : {}) });
   if (commit && (progress.parsed > 0 || source === 'none')) await saveIndex(commit, index, input.cacheDirectory);
   return { index, complete: progress.complete, cache: source };
 }
@@ -150,14 +153,19 @@ async function tagIndexFor(input: ContextSelectionInput, order: readonly string[
  * Files that commonly hold credentials are never read or listed.
  */
 export async function selectContext(input: ContextSelectionInput): Promise<RepoMap> {
+  const started = performance.now();
+  // Grammars compile off the main thread while the paths are ranked.
+  const grammarsLoading = preloadGrammars(input.files);
   const budgetTokens = Math.max(64, input.budgetTokens ?? DEFAULT_CONTEXT_TOKENS);
   const files = input.files.filter((file) => !isSecretPath(file));
   const secretFilesWithheld = input.files.length - files.length;
   const terms = promptTerms(input.prompt);
   const pathRanking = rankFiles(files, terms);
-  const { index, complete, cache } = await tagIndexFor(input, pathRanking.files.map((file) => file.path));
+  await grammarsLoading;
+  const { index, complete, cache } = await tagIndexFor(input, pathRanking.files.map((file) => file.path), started);
   throwIfAborted(input.signal);
-  const ranked = rankByReferences({ files, tags: index.tags, terms, pathRanking });
+  const ranking = rankByReferences({ files, tags: index.tags, terms, pathRanking });
+  const ranked = ranking.files;
 
   const text = new BudgetedText(budgetTokens * CHARS_PER_TOKEN);
   const header = `Repository map: ${files.length} files${secretFilesWithheld > 0 ? ` (${secretFilesWithheld} credential file(s) withheld)` : ''}, ranked by references between files and the prompt; sizes in tokens are estimated as characters/4.`;
@@ -169,13 +177,13 @@ export async function selectContext(input: ContextSelectionInput): Promise<RepoM
   const listed: string[] = [];
   const withSymbols: string[] = [];
   let position = 0;
-  if (ranked.some((file) => file.definitions.length > 0) && text.add(['Relevant files and their symbols:'])) {
+  if (index.tags.size > 0 && text.add(['Relevant files and their symbols:'])) {
     for (; position < ranked.length; position += 1) {
       const file = ranked[position] as RankedMapFile;
       const count = symbolsToShow(position);
       if (count === 0) break;
       // A file with many symbols may still fit with fewer of them.
-      let lines = [file.path, ...symbolLines(file, count)];
+      let lines = [file.path, ...symbolLines(ranking, file, count)];
       while (lines.length > 1 && !text.fits(lines)) lines = lines.slice(0, -1);
       if (!text.add(lines)) break;
       listed.push(file.path);
