@@ -16,6 +16,8 @@ export interface Definition {
 export interface FileTags {
   readonly definitions: readonly Definition[];
   readonly references: ReadonlyArray<readonly [string, number]>;
+  /** Module specifiers as written (`./x`, `..models`, `github.com/a/b/pkg`); see resolve-imports.ts. */
+  readonly imports: readonly string[];
 }
 
 const MAX_LINE_TEXT = 100;
@@ -54,7 +56,7 @@ function lineText(content: string, start: number): string {
 export async function extractTags(relativePath: string, content: string, deadline = Number.POSITIVE_INFINITY): Promise<FileTags | null> {
   const name = grammarFor(extensionOf(relativePath));
   if (!name) return null;
-  const { parser, definitions, literals } = await grammar(name);
+  const { parser, definitions, imports, literals } = await grammar(name);
   const tree = parser.parse(content, null, { progressCallback: () => performance.now() > deadline });
   if (!tree) return null;
   try {
@@ -86,7 +88,9 @@ export async function extractTags(relativePath: string, content: string, deadlin
       }
       counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
     }
-    return { definitions: found.sort((a, b) => a.line - b.line), references: [...counts.entries()] };
+    const specifiers = new Set<string>();
+    for (const capture of imports.captures(tree.rootNode)) if (capture.name === 'import') specifiers.add(capture.node.text.replace(/^"|"$/g, ''));
+    return { definitions: found.sort((a, b) => a.line - b.line), references: [...counts.entries()], imports: [...specifiers] };
   } finally {
     tree.delete();
   }

@@ -26,8 +26,8 @@ export function fallbackTags(relativePath: string, content: string): FileTags | 
     line,
     text,
   }));
-  if (isDocument) return { definitions, references: [] };
+  if (isDocument) return { definitions, references: [], imports: [] };
   const counts = new Map<string, number>();
   for (const match of content.matchAll(IDENTIFIER)) counts.set(match[0], (counts.get(match[0]) ?? 0) + 1);
-  return { definitions, references: [...counts.entries()] };
+  return { definitions, references: [...counts.entries()], imports: [] };
 }

@@ -1,5 +1,6 @@
 import type { Definition, FileTags } from './extract-tags';
 import { pageRank } from './page-rank';
+import type { ImportResolver } from './resolve-imports';
 import { isBinaryPath, isLowValuePath, isTestPath, splitWords, type PromptTerms, type Ranking } from './rank-files';
 
 /**
@@ -29,11 +30,14 @@ export interface ReferenceRankInput {
   readonly tags: ReadonlyMap<string, FileTags>;
   readonly terms: PromptTerms;
   readonly pathRanking: Ranking;
+  readonly resolver: ImportResolver;
 }
 
 /** A name defined in more files than this is generic (`get`, `parse`); its edges count a tenth. */
 const COMMON_DEFINITION_FILES = 5;
 const MIN_NAME_LENGTH = 3;
+/** An import is a use of the module as a whole: worth a few uses of one of its names. */
+const IMPORT_WEIGHT = 2;
 
 function wordMaskOf(name: string, maskOf: (token: string) => number, cache: Map<string, number>): number {
   let mask = cache.get(name);
@@ -52,7 +56,7 @@ function bitWeight(mask: number, weights: readonly number[]): number {
 }
 
 export function rankByReferences(input: ReferenceRankInput): ReferenceRanking {
-  const { files, tags, terms, pathRanking } = input;
+  const { files, tags, terms, pathRanking, resolver } = input;
   const { maskOf, words } = pathRanking;
   const nameMaskCache = new Map<string, number>();
   const indexOf = new Map(files.map((file, index) => [file, index]));
@@ -120,6 +124,17 @@ export function rankByReferences(input: ReferenceRankInput): ReferenceRanking {
   for (const [file, fileTags] of tags) {
     const source = indexOf.get(file);
     if (source === undefined) continue;
+    // Imports give edges even to files the parse budget did not reach.
+    for (const specifier of fileTags.imports) {
+      for (const imported of resolver.resolve(file, specifier)) {
+        const target = indexOf.get(imported);
+        if (target === undefined || target === source) continue;
+        from.push(source);
+        to.push(target);
+        weight.push(IMPORT_WEIGHT);
+        edgeName.push('');
+      }
+    }
     for (const [name, count] of fileTags.references) {
       if (name.length < MIN_NAME_LENGTH) continue;
       const targets = definers.get(name);

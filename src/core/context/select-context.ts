@@ -2,6 +2,7 @@ import { throwIfAborted } from '../errors/cancelled-error';
 import { rankByReferences, type RankedMapFile, type ReferenceRanking } from './rank-by-references';
 import { preloadGrammars } from './extract-tags';
 import { promptTerms, rankFiles } from './rank-files';
+import { ImportResolver } from './resolve-imports';
 import { isSecretPath } from './secret-files';
 import { emptyIndex, extendIndex, type TagIndex } from './tag-index';
 import { isCommitSha, loadIndex, saveIndex, type CacheSource } from './tag-index-cache';
@@ -136,12 +137,12 @@ function symbolLines(ranking: ReferenceRanking, file: RankedMapFile, count: numb
     .map((definition) => `  ${definition.text.length > MAX_SYMBOL_CHARS ? `${definition.text.slice(0, MAX_SYMBOL_CHARS - 1)}…` : definition.text}`);
 }
 
-async function tagIndexFor(input: ContextSelectionInput, order: readonly string[], started: number): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource }> {
+async function tagIndexFor(input: ContextSelectionInput, order: readonly string[], started: number, resolver: ImportResolver): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource }> {
   const commit = isCommitSha(input.commitSha) ? input.commitSha : undefined;
   const { index, source } = commit ? await loadIndex(commit, input.cacheDirectory) : { index: emptyIndex(), source: 'none' as const };
   // However long ranking the paths took (a busy machine), the most promising files still get parsed.
   const deadline = Math.max(started + (input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS), performance.now() + MIN_PARSE_SLICE_MS);
-  const progress = await extendIndex(index, { order, read: input.read, deadline, ...(input.signal ? { signal: input.signal } : {}) });
+  const progress = await extendIndex(index, { order, read: input.read, deadline, resolver, ...(input.signal ? { signal: input.signal } : {}) });
   if (commit && (progress.parsed > 0 || source === 'none')) await saveIndex(commit, index, input.cacheDirectory);
   return { index, complete: progress.complete, cache: source };
 }
@@ -162,9 +163,10 @@ export async function selectContext(input: ContextSelectionInput): Promise<RepoM
   const terms = promptTerms(input.prompt);
   const pathRanking = rankFiles(files, terms);
   await grammarsLoading;
-  const { index, complete, cache } = await tagIndexFor(input, pathRanking.files.map((file) => file.path), started);
+  const resolver = new ImportResolver(files);
+  const { index, complete, cache } = await tagIndexFor(input, pathRanking.files.map((file) => file.path), started, resolver);
   throwIfAborted(input.signal);
-  const ranking = rankByReferences({ files, tags: index.tags, terms, pathRanking });
+  const ranking = rankByReferences({ files, tags: index.tags, terms, pathRanking, resolver });
   const ranked = ranking.files;
 
   const text = new BudgetedText(budgetTokens * CHARS_PER_TOKEN);

@@ -11,7 +11,7 @@ import { emptyIndex, type TagIndex } from './tag-index';
  */
 
 /** Bump when the tag format or the queries change, so older files are ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 const MEMORY_ENTRIES = 8;
 const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
@@ -46,7 +46,7 @@ function remember(commit: string, index: TagIndex): void {
 
 function isFileTags(value: unknown): value is FileTags {
   const tags = value as { definitions?: unknown; references?: unknown } | null;
-  return !!tags && Array.isArray(tags.definitions) && Array.isArray(tags.references) && tags.definitions.every((d: Definition) => typeof d?.name === 'string' && typeof d.text === 'string');
+  return !!tags && Array.isArray(tags.definitions) && Array.isArray(tags.references) && Array.isArray((tags as { imports?: unknown }).imports) && tags.definitions.every((d: Definition) => typeof d?.name === 'string' && typeof d.text === 'string');
 }
 
 /** The cached index of `commit` (a copy the caller may extend), or an empty one. */

@@ -3,6 +3,7 @@ import { canParse, extractTags, type FileTags } from './extract-tags';
 import { canTagWithRegex, fallbackTags } from './fallback-tags';
 import { isVendoredOrGeneratedPath, skipReason } from './index-filters';
 import { isBinaryPath } from './rank-files';
+import type { ImportResolver } from './resolve-imports';
 
 /**
  * Tags (definitions and references) per file, built incrementally: a run parses the most promising files
@@ -26,6 +27,8 @@ export interface IndexRequest {
   /** performance.now() time after which no new file is started and a running parse is cancelled. */
   readonly deadline: number;
   readonly signal?: AbortSignal;
+  /** Resolves imports, so imported files are parsed right after their importers. */
+  readonly resolver?: ImportResolver;
 }
 
 export interface IndexProgress {
@@ -41,23 +44,45 @@ export function isTaggable(relativePath: string): boolean {
   return (canParse(relativePath) || canTagWithRegex(relativePath)) && !isBinaryPath(relativePath) && !isVendoredOrGeneratedPath(relativePath);
 }
 
-/** Adds tags for files of `request.order` not yet in the index, in order, until the deadline. */
+/** Imports of this many of the first files in `order` are parsed next, before the rest of the order. */
+const FOLLOW_IMPORTS_OF_FIRST = 200;
+
+/**
+ * Adds tags for files of `request.order` not yet in the index, in order, until the deadline. The files the
+ * first ones import come right after them, so the definitions the best files use are known even when the
+ * budget ends early on a huge repository.
+ */
 export async function extendIndex(index: TagIndex, request: IndexRequest): Promise<IndexProgress> {
-  const pending = request.order.filter((file) => !index.tags.has(file) && !index.skipped.has(file) && isTaggable(file));
-  const reads = new Map<number, Promise<string | null>>();
-  const startRead = (position: number): void => {
-    const file = pending[position];
-    if (file !== undefined && !reads.has(position)) reads.set(position, request.read(file).catch(() => null));
+  const done = (file: string): boolean => index.tags.has(file) || index.skipped.has(file);
+  const pending = request.order.filter((file) => !done(file) && isTaggable(file));
+  const reads = new Map<string, Promise<string | null>>();
+  const readOf = (file: string): Promise<string | null> => {
+    let read = reads.get(file);
+    if (!read) {
+      read = request.read(file).catch(() => null);
+      reads.set(file, read);
+    }
+    return read;
   };
+  const imported: string[] = [];
+  let position = 0;
   let parsed = 0;
-  for (let position = 0; position < pending.length; position += 1) {
+  for (;;) {
     throwIfAborted(request.signal);
     if (performance.now() >= request.deadline) return { parsed, complete: false };
-    for (let ahead = position; ahead < Math.min(pending.length, position + READ_AHEAD); ahead += 1) startRead(ahead);
-    const file = pending[position] ?? '';
-    const content = await reads.get(position);
-    reads.delete(position);
-    if (content === null || content === undefined || skipReason(content) !== null) {
+    let file = imported.shift();
+    const fromOrder = file === undefined;
+    if (file === undefined) {
+      while (position < pending.length && done(pending[position] ?? '')) position += 1;
+      file = pending[position];
+      if (file === undefined) break;
+      position += 1;
+      for (let ahead = position; ahead < Math.min(pending.length, position + READ_AHEAD); ahead += 1) if (!done(pending[ahead] ?? '')) void readOf(pending[ahead] ?? '');
+    }
+    if (done(file)) continue;
+    const content = await readOf(file);
+    reads.delete(file);
+    if (content === null || skipReason(content) !== null) {
       index.skipped.add(file);
       continue;
     }
@@ -70,7 +95,9 @@ export async function extendIndex(index: TagIndex, request: IndexRequest): Promi
     }
     index.tags.set(file, tags);
     parsed += 1;
+    if (fromOrder && position <= FOLLOW_IMPORTS_OF_FIRST && request.resolver) {
+      for (const specifier of tags.imports) for (const target of request.resolver.resolve(file, specifier)) if (!done(target) && isTaggable(target)) imported.push(target);
+    }
   }
-  // Reads started ahead of a deadline still settle (their errors are already caught).
   return { parsed, complete: true };
 }

@@ -9,6 +9,8 @@ export type GrammarName = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go';
 
 export interface TagQuerySources {
   readonly definitions: string;
+  /** Module specifiers this file imports, captured as `@import`. */
+  readonly imports: string;
   /** Comments and string literals, whose words are not references. */
   readonly literals: string;
 }
@@ -50,20 +52,28 @@ const JAVASCRIPT_DEFINITIONS = `
 (program (variable_declaration (variable_declarator name: (identifier) @name.constant)))
 `;
 
+const JS_IMPORTS = `
+(import_statement source: (string (string_fragment) @import))
+(export_statement source: (string (string_fragment) @import))
+(call_expression function: (identifier) @_require arguments: (arguments . (string (string_fragment) @import)) (#eq? @_require "require"))
+(call_expression function: (import) arguments: (arguments . (string (string_fragment) @import)))
+`;
+
 const JS_LITERALS = '(comment) @literal (string) @literal (template_string) @literal (regex) @literal';
 /** The grammars with JSX also have text between tags, which is prose. */
 const JSX_LITERALS = `${JS_LITERALS} (jsx_text) @literal`;
 
 export const TAG_QUERIES: Readonly<Record<GrammarName, TagQuerySources>> = {
-  typescript: { definitions: TYPESCRIPT_DEFINITIONS, literals: JS_LITERALS },
-  tsx: { definitions: TYPESCRIPT_DEFINITIONS, literals: JSX_LITERALS },
-  javascript: { definitions: JAVASCRIPT_DEFINITIONS, literals: JSX_LITERALS },
+  typescript: { definitions: TYPESCRIPT_DEFINITIONS, imports: JS_IMPORTS, literals: JS_LITERALS },
+  tsx: { definitions: TYPESCRIPT_DEFINITIONS, imports: JS_IMPORTS, literals: JSX_LITERALS },
+  javascript: { definitions: JAVASCRIPT_DEFINITIONS, imports: JS_IMPORTS, literals: JSX_LITERALS },
   python: {
     definitions: `
 (function_definition name: (identifier) @name.function)
 (class_definition name: (identifier) @name.class)
 (module (expression_statement (assignment left: (identifier) @name.constant)))
 `,
+    imports: '(import_from_statement module_name: (_) @import) (import_statement name: (dotted_name) @import) (import_statement name: (aliased_import name: (dotted_name) @import))',
     literals: '(comment) @literal (string) @literal',
   },
   go: {
@@ -74,6 +84,7 @@ export const TAG_QUERIES: Readonly<Record<GrammarName, TagQuerySources>> = {
 (source_file (const_declaration (const_spec name: (identifier) @name.constant)))
 (source_file (var_declaration (var_spec name: (identifier) @name.constant)))
 `,
+    imports: '(import_spec path: (interpreted_string_literal) @import)',
     literals: '(comment) @literal (interpreted_string_literal) @literal (raw_string_literal) @literal',
   },
 };

@@ -39,6 +39,7 @@ function wasmDirectory(): string {
 export interface LoadedGrammar {
   readonly parser: Parser;
   readonly definitions: Query;
+  readonly imports: Query;
   /** Comments and string literals: identifiers inside them are not references. */
   readonly literals: Query;
 }
@@ -57,7 +58,7 @@ async function loadGrammar(name: GrammarName): Promise<LoadedGrammar> {
   const parser = new Parser();
   parser.setLanguage(language);
   const queries = TAG_QUERIES[name];
-  return { parser, definitions: new Query(language, queries.definitions), literals: new Query(language, queries.literals) };
+  return { parser, definitions: new Query(language, queries.definitions), imports: new Query(language, queries.imports), literals: new Query(language, queries.literals) };
 }
 
 /** The parser and tag queries for one grammar, loaded on first use and kept for the process. */
