@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Language, Parser, Query } from '@vscode/tree-sitter-wasm';
 import { TAG_QUERIES, type GrammarName } from './tag-queries';
@@ -33,7 +34,8 @@ export const WASM_FILES: readonly string[] = ['tree-sitter.wasm', ...[...new Set
 function wasmDirectory(): string {
   const bundled = path.join(__dirname, 'tree-sitter');
   if (existsSync(path.join(bundled, 'tree-sitter.wasm'))) return bundled;
-  return path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+  // From source (tests, tsx): the installed package. createRequire keeps bundlers from resolving it.
+  return path.join(path.dirname(createRequire(__filename).resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
 }
 
 export interface LoadedGrammar {
