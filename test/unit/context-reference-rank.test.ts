@@ -132,6 +132,21 @@ describe('tags cached by commit SHA', () => {
     assert.equal(reads, 1604);
   });
 
+  test('the disk cache keeps the 16 most recent commits', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'tb-map-evict-'));
+    try {
+      const files: Record<string, string> = { 'a.ts': 'export function a() {}\n' };
+      for (let commit = 0; commit < 18; commit += 1) {
+        await selectContext({ files: Object.keys(files), prompt: 'a', read: async (file) => files[file] ?? null, commitSha: commit.toString(16).padStart(40, '0'), cacheDirectory: directory, parseBudgetMs: NO_TIME_LIMIT });
+      }
+      const kept = await readdir(directory);
+      assert.equal(kept.length, 16);
+      assert.ok(kept.includes(`repo-map-${(17).toString(16).padStart(40, '0')}.json`));
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   test('a corrupt cache file is ignored and rewritten', async () => {
     clearMemoryCache();
     const commitSha = 'c'.repeat(40);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Definition, FileTags } from './extract-tags';
 import { emptyIndex, type TagIndex } from './tag-index';
@@ -13,6 +13,8 @@ import { emptyIndex, type TagIndex } from './tag-index';
 /** Bump when the tag format or the queries change, so older files are ignored. */
 const FORMAT = 2;
 const MEMORY_ENTRIES = 8;
+/** Commits kept on disk; the least recently written go first. */
+const DISK_ENTRIES = 16;
 const COMMIT_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 const memory = new Map<string, TagIndex>();
@@ -79,10 +81,19 @@ export async function saveIndex(commit: string, index: TagIndex, directory: stri
     await mkdir(directory, { recursive: true });
     await writeFile(temporary, JSON.stringify(stored));
     await rename(temporary, target);
+    await evictOldest(directory);
   } catch {
     // A cache that cannot be written costs the next run time, nothing else.
     await rm(temporary, { force: true }).catch(() => undefined);
   }
+}
+
+async function evictOldest(directory: string): Promise<void> {
+  const names = (await readdir(directory)).filter((name) => /^repo-map-[0-9a-f]+\.json$/.test(name));
+  if (names.length <= DISK_ENTRIES) return;
+  const dated = await Promise.all(names.map(async (name) => ({ name, mtime: (await stat(path.join(directory, name)).catch(() => null))?.mtimeMs ?? 0 })));
+  dated.sort((a, b) => b.mtime - a.mtime);
+  await Promise.all(dated.slice(DISK_ENTRIES).map(({ name }) => rm(path.join(directory, name), { force: true })));
 }
 
 /** For tests: forget the in-memory copies. */
