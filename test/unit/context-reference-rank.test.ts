@@ -162,7 +162,7 @@ describe('tags cached by commit SHA', () => {
 });
 
 describe('what the map does not parse', () => {
-  test('minified, generated and vendored files give no symbols; a time budget of zero still parses the best files', async () => {
+  test('minified, generated and vendored files give no symbols, binaries are listed but never parsed', async () => {
     const files: Record<string, string> = {
       'src/app.ts': "import { renderWidget } from './widget';\nexport function startApp() { renderWidget(); }\n",
       'src/widget.ts': 'export function renderWidget() {}\n',
@@ -172,7 +172,7 @@ describe('what the map does not parse', () => {
       'vendor/lib/left-pad.js': 'function vendoredThing() {}\n',
       'assets/logo.png': '\u0089PNG\u0000\u0000',
     };
-    const map = await selectContext({ files: Object.keys(files), prompt: 'start the app', read: async (file) => files[file] ?? null, parseBudgetMs: 0 });
+    const map = await selectContext({ files: Object.keys(files), prompt: 'start the app', read: async (file) => files[file] ?? null, parseBudgetMs: NO_TIME_LIMIT });
     assert.doesNotMatch(map.text, /minifiedThing|generatedThing|protocThing|vendoredThing/);
     assert.match(map.text, /src\/app\.ts\n {2}export function startApp\(\)/);
     assert.match(map.text, /src\/widget\.ts\n {2}export function renderWidget\(\)/);

@@ -36,6 +36,13 @@ export interface ReferenceRankInput {
 /** A name defined in more files than this is generic (`get`, `parse`); its edges count a tenth. */
 const COMMON_DEFINITION_FILES = 5;
 const MIN_NAME_LENGTH = 3;
+/**
+ * A name defined in more files than this (`get`, `render`, `handler` in a generated tree) says nothing
+ * about which file a use means, and linking every user to every definer is quadratic: no edges.
+ */
+const MAX_DEFINING_FILES = 12;
+/** A ceiling on the graph whatever the repository: PageRank and the definition ranking stay linear in it. */
+const MAX_EDGES = 1_000_000;
 /** An import is a use of the module as a whole: worth a few uses of one of its names. */
 const IMPORT_WEIGHT = 2;
 
@@ -138,7 +145,7 @@ export function rankByReferences(input: ReferenceRankInput): ReferenceRanking {
     for (const [name, count] of fileTags.references) {
       if (name.length < MIN_NAME_LENGTH) continue;
       const targets = definers.get(name);
-      if (!targets) continue;
+      if (!targets || targets.length > MAX_DEFINING_FILES || from.length >= MAX_EDGES) continue;
       let multiplier = 1;
       if (wordMaskOf(name, maskOf, nameMaskCache) !== 0) multiplier *= 10;
       if (name.startsWith('_')) multiplier *= 0.1;

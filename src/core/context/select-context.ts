@@ -15,6 +15,7 @@ export const DEFAULT_CONTEXT_TOKENS = 1024;
  * (and by what parsed files say about them). With the commit cache, the next run on the same commit parses further.
  */
 export const DEFAULT_PARSE_BUDGET_MS = 1500;
+/** However long ranking the paths took (a busy machine), the most promising files still get this long. */
 const MIN_PARSE_SLICE_MS = 250;
 /** How many symbols the best files show; later files show fewer, then only their paths. */
 const SYMBOL_TIERS: ReadonlyArray<readonly [files: number, symbols: number]> = [
@@ -140,8 +141,10 @@ function symbolLines(ranking: ReferenceRanking, file: RankedMapFile, count: numb
 async function tagIndexFor(input: ContextSelectionInput, order: readonly string[], started: number, resolver: ImportResolver): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource }> {
   const commit = isCommitSha(input.commitSha) ? input.commitSha : undefined;
   const { index, source } = commit ? await loadIndex(commit, input.cacheDirectory) : { index: emptyIndex(), source: 'none' as const };
-  // However long ranking the paths took (a busy machine), the most promising files still get parsed.
-  const deadline = Math.max(started + (input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS), performance.now() + MIN_PARSE_SLICE_MS);
+  // A run that found the commit's tags cached only carries parsing on for a slice: it stays fast, and each
+  // later run on the commit knows more.
+  const budget = input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS;
+  const deadline = source === 'none' ? Math.max(started + budget, performance.now() + MIN_PARSE_SLICE_MS) : performance.now() + MIN_PARSE_SLICE_MS;
   const progress = await extendIndex(index, { order, read: input.read, deadline, resolver, ...(input.signal ? { signal: input.signal } : {}) });
   if (commit && (progress.parsed > 0 || source === 'none')) await saveIndex(commit, index, input.cacheDirectory);
   return { index, complete: progress.complete, cache: source };
