@@ -56,7 +56,9 @@ function lineText(content: string, start: number): string {
 export async function extractTags(relativePath: string, content: string, deadline = Number.POSITIVE_INFINITY): Promise<FileTags | null> {
   const name = grammarFor(extensionOf(relativePath));
   if (!name) return null;
-  const { parser, definitions, imports, literals } = await grammar(name);
+  const { parser, definitions, imports, literals } = await grammar(name).catch((error: unknown) => {
+    throw new Error(`the ${name} grammar did not load (${error instanceof Error ? error.message : String(error)}); reinstall the extension or rebuild dist/`);
+  });
   const tree = parser.parse(content, null, { progressCallback: () => performance.now() > deadline });
   if (!tree) return null;
   try {

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../errors/cancelled-error';
+import { isAbortLike, throwIfAborted } from '../errors/cancelled-error';
 import { rankByReferences, type RankedMapFile, type ReferenceRanking } from './rank-by-references';
 import { preloadGrammars } from './extract-tags';
 import { promptTerms, rankFiles } from './rank-files';
@@ -56,6 +56,8 @@ export interface RepoMap {
   readonly complete: boolean;
   /** Where the tags came from: a previous run on the same commit, or parsing now. */
   readonly cache: CacheSource;
+  /** Why parsing stopped early, when it failed (the map is then ranked by paths and what was parsed). */
+  readonly parseError?: string;
 }
 
 /** Appends lines while the whole text stays inside the budget. */
@@ -138,16 +140,22 @@ function symbolLines(ranking: ReferenceRanking, file: RankedMapFile, count: numb
     .map((definition) => `  ${definition.text.length > MAX_SYMBOL_CHARS ? `${definition.text.slice(0, MAX_SYMBOL_CHARS - 1)}…` : definition.text}`);
 }
 
-async function tagIndexFor(input: ContextSelectionInput, order: readonly string[], started: number, resolver: ImportResolver): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource }> {
+async function tagIndexFor(input: ContextSelectionInput, order: readonly string[], started: number, resolver: ImportResolver): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource; parseError?: string }> {
   const commit = isCommitSha(input.commitSha) ? input.commitSha : undefined;
   const { index, source } = commit ? await loadIndex(commit, input.cacheDirectory) : { index: emptyIndex(), source: 'none' as const };
   // A run that found the commit's tags cached only carries parsing on for a slice: it stays fast, and each
   // later run on the commit knows more.
   const budget = input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS;
   const deadline = source === 'none' ? Math.max(started + budget, performance.now() + MIN_PARSE_SLICE_MS) : performance.now() + MIN_PARSE_SLICE_MS;
-  const progress = await extendIndex(index, { order, read: input.read, deadline, resolver, ...(input.signal ? { signal: input.signal } : {}) });
-  if (commit && (progress.parsed > 0 || source === 'none')) await saveIndex(commit, index, input.cacheDirectory);
-  return { index, complete: progress.complete, cache: source };
+  try {
+    const progress = await extendIndex(index, { order, read: input.read, deadline, resolver, ...(input.signal ? { signal: input.signal } : {}) });
+    if (commit && (progress.parsed > 0 || source === 'none')) await saveIndex(commit, index, input.cacheDirectory);
+    return { index, complete: progress.complete, cache: source };
+  } catch (error) {
+    if (isAbortLike(error, input.signal)) throw error;
+    // A grammar that cannot load (a broken install) must not stop the run: rank with what is known.
+    return { index, complete: false, cache: source, parseError: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
@@ -167,7 +175,7 @@ export async function selectContext(input: ContextSelectionInput): Promise<RepoM
   const pathRanking = rankFiles(files, terms);
   await grammarsLoading;
   const resolver = new ImportResolver(files);
-  const { index, complete, cache } = await tagIndexFor(input, pathRanking.files.map((file) => file.path), started, resolver);
+  const { index, complete, cache, parseError } = await tagIndexFor(input, pathRanking.files.map((file) => file.path), started, resolver);
   throwIfAborted(input.signal);
   const ranking = rankByReferences({ files, tags: index.tags, terms, pathRanking, resolver });
   const ranked = ranking.files;
@@ -175,7 +183,7 @@ export async function selectContext(input: ContextSelectionInput): Promise<RepoM
   const text = new BudgetedText(budgetTokens * CHARS_PER_TOKEN);
   const header = `Repository map: ${files.length} files${secretFilesWithheld > 0 ? ` (${secretFilesWithheld} credential file(s) withheld)` : ''}, ranked by references between files and the prompt; sizes in tokens are estimated as characters/4.`;
   text.add([header]);
-  const summary = { budgetTokens, fileCount: files.length, secretFilesWithheld, taggedFiles: index.tags.size, complete, cache };
+  const summary = { budgetTokens, fileCount: files.length, secretFilesWithheld, taggedFiles: index.tags.size, complete, cache, ...(parseError ? { parseError } : {}) };
   if (files.length === 0) return finish(text, summary, [], []);
   text.add([directoryLine(files, Math.floor(text.remaining() / 4))]);
 

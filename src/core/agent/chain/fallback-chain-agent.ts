@@ -109,7 +109,7 @@ export class FallbackChainAgent implements Agent {
         think(
           context,
           'context',
-          `Repository map: ${repoMap.listedFiles.length} of ${repoMap.fileCount} files (${repoMap.filesWithSymbols.length} with symbols; ${repoMap.taggedFiles} parsed${repoMap.cache === 'none' ? '' : `, tags cached for this commit (${repoMap.cache})`}${repoMap.complete ? '' : ', parse budget reached'}), ~${repoMap.tokens} of ${repoMap.budgetTokens} tokens (estimated as characters/4)${repoMap.secretFilesWithheld > 0 ? `; ${repoMap.secretFilesWithheld} credential file(s) withheld` : ''}.`,
+          `Repository map: ${repoMap.listedFiles.length} of ${repoMap.fileCount} files (${repoMap.filesWithSymbols.length} with symbols; ${repoMap.taggedFiles} parsed${repoMap.cache === 'none' ? '' : `, tags cached for this commit (${repoMap.cache})`}${repoMap.parseError ? `, parsing failed: ${repoMap.parseError}` : repoMap.complete ? '' : ', parse budget reached'}), ~${repoMap.tokens} of ${repoMap.budgetTokens} tokens (estimated as characters/4)${repoMap.secretFilesWithheld > 0 ? `; ${repoMap.secretFilesWithheld} credential file(s) withheld` : ''}.`,
         );
       }
       const because = reasons.length > 0 ? ` because ${reasons[reasons.length - 1]}` : '';
