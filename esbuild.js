@@ -101,8 +101,23 @@ function copyCodicons() {
   for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join('node_modules', '@vscode', 'codicons', 'dist', file), path.join(target, file));
 }
 
+/**
+ * The repository map parses with web-tree-sitter (bundled into the JS) and prebuilt WASM grammars, which
+ * must sit beside the bundle: dist/tree-sitter/ serves dist/extension-engine.js and dist/cli.js
+ * (src/core/context/tree-sitter-runtime.ts looks there first). The list is the runtime's own.
+ */
+function copyTreeSitterWasm() {
+  const target = path.join('dist', 'tree-sitter');
+  fs.mkdirSync(target, { recursive: true });
+  const source = path.join('node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
+  for (const file of ['tree-sitter.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-javascript.wasm', 'tree-sitter-python.wasm', 'tree-sitter-go.wasm']) {
+    fs.copyFileSync(path.join(source, file), path.join(target, file));
+  }
+}
+
 async function main() {
   copyCodicons();
+  copyTreeSitterWasm();
   const contexts = await Promise.all(builds.map((options) => esbuild.context({ ...options, plugins: [zodEnglishOnly, ...(options.plugins ?? [])] })));
   if (watch) {
     await Promise.all(contexts.map((context) => context.watch()));

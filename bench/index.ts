@@ -8,6 +8,8 @@ type Bench = () => Promise<Record<string, number | string>>;
 const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Pipeline overhead vs raw git (issue: engine)', './pipeline', 'benchPipeline'],
   ['Context selection on 10,000 files (issue: agent)', './context-selection', 'benchContextSelection'],
+  ['Repository map recall on real source trees (issue 11)', './repo-map/recall', 'benchRepoMapRecall'],
+  ['Repository map on 100,000 files (issue 11)', './repo-map/scale', 'benchRepoMapScale'],
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],

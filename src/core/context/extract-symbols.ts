@@ -1,7 +1,8 @@
 /**
- * Key symbols of a source file (declarations) or headings of a document, found with line regexes.
- * Far cheaper than a parser and good enough for a map whose job is to point the model at the right file;
- * the model reads the file with a tool before it edits.
+ * Key symbols of files the tree-sitter grammars do not cover (see extract-tags.ts for TypeScript,
+ * JavaScript, Python and Go): declarations of other languages and headings of documents, found with line
+ * regexes. Good enough for a map whose job is to point the model at the right file; the model reads the
+ * file with a tool before it edits.
  */
 
 type SymbolPatterns = readonly RegExp[];
@@ -9,24 +10,15 @@ type SymbolPatterns = readonly RegExp[];
 const JS_LIKE: SymbolPatterns = [
   /^\s*(export\s+)?(default\s+)?(async\s+)?function\*?\s+[\w$]+/,
   /^\s*(export\s+)?(default\s+)?(abstract\s+)?class\s+[\w$]+/,
-  /^\s*(export\s+)?(declare\s+)?(interface|type|enum|namespace)\s+[\w$]+/,
+  // The name must be followed by what declares it, so `  type Foo,` in an import list is not a declaration.
+  /^\s*(export\s+)?(declare\s+)?(interface|type|enum|namespace)\s+[\w$]+\s*(<[^>]*>\s*)?(=|\{|extends\b)/,
   /^\s*export\s+(const|let|var)\s+[\w$]+/,
   /^\s*(public|private|protected|static|async|get|set|\s)*[\w$]+\s*\([^)]*\)\s*(:\s*[^{]+)?\{\s*$/,
 ];
 
 const PATTERNS: Readonly<Record<string, SymbolPatterns>> = {
-  ts: JS_LIKE,
-  tsx: JS_LIKE,
-  js: JS_LIKE,
-  jsx: JS_LIKE,
-  mjs: JS_LIKE,
-  cjs: JS_LIKE,
-  mts: JS_LIKE,
-  cts: JS_LIKE,
   vue: JS_LIKE,
   svelte: JS_LIKE,
-  py: [/^(\s{0,4})(async\s+)?def\s+\w+/, /^(\s{0,4})class\s+\w+/],
-  go: [/^func\s+/, /^type\s+\w+/],
   rs: [/^\s*(pub(\([\w:]+\))?\s+)?(async\s+)?(unsafe\s+)?(fn|struct|enum|trait|impl|mod|type)\b/],
   java: [/^\s*(public|protected|private|abstract|final|static|\s)*(class|interface|enum|record)\s+\w+/, /^\s*(public|protected)\s+[\w<>\[\],\s]+\s+\w+\s*\(/],
   kt: [/^\s*(public|internal|private|open|data|sealed|abstract|\s)*(class|interface|object|fun)\s+\w+/],

@@ -1,14 +1,28 @@
-import { throwIfAborted } from '../errors/cancelled-error';
-import { extractSymbols, hasSymbolPatterns } from './extract-symbols';
-import { isBinaryPath, promptTerms, rankFiles, splitWords, type RankedFile, type WordWeights } from './rank-files';
+import { isAbortLike, throwIfAborted } from '../errors/cancelled-error';
+import { rankByReferences, type RankedMapFile, type ReferenceRanking } from './rank-by-references';
+import { preloadGrammars } from './extract-tags';
+import { promptTerms, rankFiles } from './rank-files';
+import { ImportResolver } from './resolve-imports';
 import { isSecretPath } from './secret-files';
+import { emptyIndex, extendIndex, type TagIndex } from './tag-index';
+import { isCommitSha, loadIndex, saveIndex, type CacheSource } from './tag-index-cache';
 import { CHARS_PER_TOKEN, estimateTokens, truncateToTokens } from './token-estimate';
 
 /** Aider's repository map defaults to 1,024 tokens; so does ours. */
 export const DEFAULT_CONTEXT_TOKENS = 1024;
-const DEFAULT_FILES_TO_READ = 24;
-const MAX_READ_CHARS = 512 * 1024;
-const READ_CONCURRENCY = 8;
+/**
+ * Parsing stops starting new files this long after the map was asked for; the rest are ranked by path
+ * (and by what parsed files say about them). With the commit cache, the next run on the same commit parses further.
+ */
+export const DEFAULT_PARSE_BUDGET_MS = 1500;
+/** However long ranking the paths took (a busy machine), the most promising files still get this long. */
+const MIN_PARSE_SLICE_MS = 250;
+/** How many symbols the best files show; later files show fewer, then only their paths. */
+const SYMBOL_TIERS: ReadonlyArray<readonly [files: number, symbols: number]> = [
+  [5, 4],
+  [10, 1],
+];
+const MAX_SYMBOL_CHARS = 80;
 
 export interface ContextSelectionInput {
   /** Tracked files (git ls-files), which already honours .gitignore. */
@@ -16,8 +30,12 @@ export interface ContextSelectionInput {
   readonly prompt: string;
   readonly read: (relativePath: string) => Promise<string | null>;
   readonly budgetTokens?: number;
-  /** How many of the best-ranked files to open for their symbols; the rest are ranked by path alone. */
-  readonly maxFilesToRead?: number;
+  /** Time for parsing files, in ms (default 1,500). */
+  readonly parseBudgetMs?: number;
+  /** The commit the files are read at: the parsed tags are cached under it (memory, and disk if given). */
+  readonly commitSha?: string;
+  /** Directory for the on-disk tag cache (one JSON file per commit). */
+  readonly cacheDirectory?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -32,10 +50,14 @@ export interface RepoMap {
   readonly filesWithSymbols: readonly string[];
   /** Every file the map names. */
   readonly listedFiles: readonly string[];
-}
-
-interface Candidate extends RankedFile {
-  readonly symbols: readonly string[];
+  /** Files whose tags (definitions, references) the ranking used. */
+  readonly taggedFiles: number;
+  /** Whether every taggable file was tagged (false when the parse budget ran out first). */
+  readonly complete: boolean;
+  /** Where the tags came from: a previous run on the same commit, or parsing now. */
+  readonly cache: CacheSource;
+  /** Why parsing stopped early, when it failed (the map is then ranked by paths and what was parsed). */
+  readonly parseError?: string;
 }
 
 /** Appends lines while the whole text stays inside the budget. */
@@ -94,74 +116,108 @@ function directoryLine(files: readonly string[], budgetChars: number): string {
   return line;
 }
 
-async function readCandidates(ranked: readonly RankedFile[], input: ContextSelectionInput, weights: WordWeights): Promise<Candidate[]> {
-  const limit = input.maxFilesToRead ?? DEFAULT_FILES_TO_READ;
-  const chosen = ranked.filter((file) => hasSymbolPatterns(file.path) && !isBinaryPath(file.path)).slice(0, limit);
-  const results: Candidate[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < chosen.length) {
-      const file = chosen[next];
-      next += 1;
-      if (!file) continue;
-      throwIfAborted(input.signal);
-      const content = await input.read(file.path).catch(() => null);
-      if (content === null || content.length > MAX_READ_CHARS || content.includes('\0')) continue;
-      const symbols = extractSymbols(file.path, content);
-      // Prompt words its symbols name (each counted once, weighted by rarity) lift a file above paths that only look relevant.
-      const symbolWords = new Set(symbols.flatMap((symbol) => splitWords(symbol)));
-      let bonus = 0;
-      for (const [word, weight] of weights) if (symbolWords.has(word)) bonus += 6 * weight;
-      results.push({ path: file.path, score: file.score + bonus, symbols });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, chosen.length) }, () => worker()));
-  return results.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : 1));
+function symbolsToShow(rank: number): number {
+  let start = 0;
+  for (const [files, symbols] of SYMBOL_TIERS) {
+    if (rank < start + files) return symbols;
+    start += files;
+  }
+  return 0;
+}
+
+/** The file's most important definitions, shown in file order as a reader would meet them. */
+function symbolLines(ranking: ReferenceRanking, file: RankedMapFile, count: number): string[] {
+  const seen = new Set<string>();
+  const chosen = [];
+  for (const definition of ranking.definitionsOf(file)) {
+    if (chosen.length >= count) break;
+    if (seen.has(definition.text)) continue;
+    seen.add(definition.text);
+    chosen.push(definition);
+  }
+  return chosen
+    .sort((a, b) => a.line - b.line)
+    .map((definition) => `  ${definition.text.length > MAX_SYMBOL_CHARS ? `${definition.text.slice(0, MAX_SYMBOL_CHARS - 1)}…` : definition.text}`);
+}
+
+async function tagIndexFor(input: ContextSelectionInput, order: readonly string[], started: number, resolver: ImportResolver): Promise<{ index: TagIndex; complete: boolean; cache: CacheSource; parseError?: string }> {
+  const commit = isCommitSha(input.commitSha) ? input.commitSha : undefined;
+  const { index, source } = commit ? await loadIndex(commit, input.cacheDirectory) : { index: emptyIndex(), source: 'none' as const };
+  // A run that found the commit's tags cached only carries parsing on for a slice: it stays fast, and each
+  // later run on the commit knows more.
+  const budget = input.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS;
+  const deadline = source === 'none' ? Math.max(started + budget, performance.now() + MIN_PARSE_SLICE_MS) : performance.now() + MIN_PARSE_SLICE_MS;
+  try {
+    const progress = await extendIndex(index, { order, read: input.read, deadline, resolver, ...(input.signal ? { signal: input.signal } : {}) });
+    if (commit && (progress.parsed > 0 || source === 'none')) await saveIndex(commit, index, input.cacheDirectory);
+    return { index, complete: progress.complete, cache: source };
+  } catch (error) {
+    if (isAbortLike(error, input.signal)) throw error;
+    // A grammar that cannot load (a broken install) must not stop the run: rank with what is known.
+    return { index, complete: false, cache: source, parseError: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
- * A compact repository map for the first model turn: the top-level layout, the files most likely to
- * matter with their key symbols, then more paths by rank, all inside a token budget. Files that commonly
- * hold credentials are never listed.
+ * A compact repository map for the first model turn, Aider-style: the top-level layout, then the files
+ * ranked by references between them (personalised PageRank towards the prompt, see
+ * rank-by-references.ts) with their key definitions, then more paths by rank, all inside a token budget.
+ * Files that commonly hold credentials are never read or listed.
  */
 export async function selectContext(input: ContextSelectionInput): Promise<RepoMap> {
+  const started = performance.now();
+  // Grammars compile off the main thread while the paths are ranked.
+  const grammarsLoading = preloadGrammars(input.files);
   const budgetTokens = Math.max(64, input.budgetTokens ?? DEFAULT_CONTEXT_TOKENS);
   const files = input.files.filter((file) => !isSecretPath(file));
   const secretFilesWithheld = input.files.length - files.length;
   const terms = promptTerms(input.prompt);
-  const { files: ranked, weights } = rankFiles(files, terms);
-  const candidates = await readCandidates(ranked, input, weights);
+  const pathRanking = rankFiles(files, terms);
+  await grammarsLoading;
+  const resolver = new ImportResolver(files);
+  const { index, complete, cache, parseError } = await tagIndexFor(input, pathRanking.files.map((file) => file.path), started, resolver);
+  throwIfAborted(input.signal);
+  const ranking = rankByReferences({ files, tags: index.tags, terms, pathRanking, resolver });
+  const ranked = ranking.files;
 
   const text = new BudgetedText(budgetTokens * CHARS_PER_TOKEN);
-  const header = `Repository map: ${files.length} files${secretFilesWithheld > 0 ? ` (${secretFilesWithheld} credential file(s) withheld)` : ''}; sizes in tokens are estimated as characters/4.`;
+  const header = `Repository map: ${files.length} files${secretFilesWithheld > 0 ? ` (${secretFilesWithheld} credential file(s) withheld)` : ''}, ranked by references between files and the prompt; sizes in tokens are estimated as characters/4.`;
   text.add([header]);
-  if (files.length === 0) return finish(text, budgetTokens, files.length, secretFilesWithheld, [], []);
+  const summary = { budgetTokens, fileCount: files.length, secretFilesWithheld, taggedFiles: index.tags.size, complete, cache, ...(parseError ? { parseError } : {}) };
+  if (files.length === 0) return finish(text, summary, [], []);
   text.add([directoryLine(files, Math.floor(text.remaining() / 4))]);
 
-  const listed = new Set<string>();
+  const listed: string[] = [];
   const withSymbols: string[] = [];
-  if (candidates.length > 0 && text.add(['Relevant files and their symbols:'])) {
-    for (const candidate of candidates) {
-      const block = [candidate.path, ...candidate.symbols.map((symbol) => `  ${symbol}`)];
+  let position = 0;
+  if (index.tags.size > 0 && text.add(['Relevant files and their symbols:'])) {
+    for (; position < ranked.length; position += 1) {
+      const file = ranked[position] as RankedMapFile;
+      const count = symbolsToShow(position);
+      if (count === 0) break;
       // A file with many symbols may still fit with fewer of them.
-      let lines = block;
+      let lines = [file.path, ...symbolLines(ranking, file, count)];
       while (lines.length > 1 && !text.fits(lines)) lines = lines.slice(0, -1);
-      if (!text.add(lines)) continue;
-      listed.add(candidate.path);
-      if (lines.length > 1) withSymbols.push(candidate.path);
+      if (!text.add(lines)) break;
+      listed.push(file.path);
+      if (lines.length > 1) withSymbols.push(file.path);
     }
   }
-  if (text.add(['More files, most relevant first:'])) {
-    for (const file of ranked) {
-      if (listed.has(file.path)) continue;
-      if (text.remaining() < 8) break;
-      if (text.add([file.path])) listed.add(file.path);
+  if (position < ranked.length && text.add(['More files, most relevant first:'])) {
+    for (; position < ranked.length && text.remaining() >= 8; position += 1) {
+      const file = ranked[position] as RankedMapFile;
+      if (text.add([file.path])) listed.push(file.path);
     }
   }
-  return finish(text, budgetTokens, files.length, secretFilesWithheld, withSymbols, [...listed]);
+  return finish(text, summary, withSymbols, listed);
 }
 
-function finish(text: BudgetedText, budgetTokens: number, fileCount: number, secretFilesWithheld: number, filesWithSymbols: string[], listedFiles: string[]): RepoMap {
-  const rendered = truncateToTokens(text.toString(), budgetTokens);
-  return { text: rendered, tokens: estimateTokens(rendered), budgetTokens, fileCount, secretFilesWithheld, filesWithSymbols, listedFiles };
+function finish(
+  text: BudgetedText,
+  summary: Omit<RepoMap, 'text' | 'tokens' | 'filesWithSymbols' | 'listedFiles'>,
+  filesWithSymbols: string[],
+  listedFiles: string[],
+): RepoMap {
+  const rendered = truncateToTokens(text.toString(), summary.budgetTokens);
+  return { ...summary, text: rendered, tokens: estimateTokens(rendered), filesWithSymbols, listedFiles };
 }

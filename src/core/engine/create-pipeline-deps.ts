@@ -14,6 +14,7 @@ export interface EngineHostOptions {
   readonly secrets: SecretSource;
   readonly logger?: Logger;
   readonly tempRoot?: string;
+  readonly cacheRoot?: string;
   readonly allowLocalRepositories?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly overrides?: Partial<PipelineDeps>;
@@ -27,6 +28,7 @@ export function createPipelineDeps(options: EngineHostOptions): PipelineDeps {
     secrets: options.secrets,
     logger,
     tempRoot: options.tempRoot ?? path.join(tmpdir(), 'tiny-backspace'),
+    cacheRoot: options.cacheRoot ?? path.join(tmpdir(), 'tiny-backspace-cache'),
     allowLocalRepositories: options.allowLocalRepositories ?? false,
     ...(options.env ? { env: options.env } : {}),
     createSandbox: createSandboxFactory({

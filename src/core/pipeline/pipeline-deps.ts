@@ -61,6 +61,8 @@ export interface PipelineDeps {
   readonly allowLocalRepositories?: boolean;
   /** Parent directory for each run's temporary directory. */
   readonly tempRoot: string;
+  /** Caches kept between runs (the repository map's parsed tags, per commit); none: in memory only. */
+  readonly cacheRoot?: string;
   readonly now?: () => number;
   readonly review?: ReviewGate;
   readonly validator?: ChangeValidator;

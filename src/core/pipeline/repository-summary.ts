@@ -6,4 +6,8 @@ export interface RepositorySummary {
   readonly languages: ReadonlyArray<readonly [string, number]>;
   /** Manifest files found at the top level, e.g. package.json, pyproject.toml, go.mod. */
   readonly manifests: readonly string[];
+  /** The commit the clone is at (HEAD); the repository map caches its parsed tags under it. */
+  readonly commitSha?: string;
+  /** Where the repository map keeps parsed tags between processes (one file per commit); none: memory only. */
+  readonly repoMapCacheDirectory?: string;
 }

@@ -98,12 +98,20 @@ export class FallbackChainAgent implements Agent {
       if (repoMap === undefined) {
         const started = performance.now();
         const secretFiles = new SecretFileGuard(context.workspace.root, context.signal); // a link to .env is .env
-        repoMap = await selectContext({ files: context.workspace.files(), prompt: context.prompt, read: async (file) => ((await secretFiles.isSecret(file)) ? null : context.workspace.read(file)), budgetTokens: tuning.contextTokens, signal: context.signal });
+        repoMap = await selectContext({
+          files: context.workspace.files(),
+          prompt: context.prompt,
+          read: async (file) => ((await secretFiles.isSecret(file)) ? null : context.workspace.read(file)),
+          budgetTokens: tuning.contextTokens,
+          ...(context.summary.commitSha ? { commitSha: context.summary.commitSha } : {}),
+          ...(context.summary.repoMapCacheDirectory ? { cacheDirectory: context.summary.repoMapCacheDirectory } : {}),
+          signal: context.signal,
+        });
         context.logger.performance('agent.context_selection', performance.now() - started, { files: repoMap.fileCount, tokens: repoMap.tokens });
         think(
           context,
           'context',
-          `Repository map: ${repoMap.listedFiles.length} of ${repoMap.fileCount} files (${repoMap.filesWithSymbols.length} with symbols), ~${repoMap.tokens} of ${repoMap.budgetTokens} tokens (estimated as characters/4)${repoMap.secretFilesWithheld > 0 ? `; ${repoMap.secretFilesWithheld} credential file(s) withheld` : ''}.`,
+          `Repository map: ${repoMap.listedFiles.length} of ${repoMap.fileCount} files (${repoMap.filesWithSymbols.length} with symbols; ${repoMap.taggedFiles} parsed${repoMap.cache === 'none' ? '' : `, tags cached for this commit (${repoMap.cache})`}${repoMap.parseError ? `, parsing failed: ${repoMap.parseError}` : repoMap.complete ? '' : ', parse budget reached'}), ~${repoMap.tokens} of ${repoMap.budgetTokens} tokens (estimated as characters/4)${repoMap.secretFilesWithheld > 0 ? `; ${repoMap.secretFilesWithheld} credential file(s) withheld` : ''}.`,
         );
       }
       const because = reasons.length > 0 ? ` because ${reasons[reasons.length - 1]}` : '';

@@ -2,7 +2,7 @@ import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import { throwIfAborted } from '../../errors/cancelled-error';
 import { isProtectedPath } from '../../workspace/path-guard';
 import type { Agent, AgentContext, AgentResult } from '../agent';
-import { filesInScope } from './glob-match';
+import { filesInScope } from '../../workspace/glob';
 import { parseOfflinePrompt, type OfflineInstruction } from './offline-grammar';
 
 const MAX_REPLACE_FILE_BYTES = 1024 * 1024;

@@ -13,7 +13,7 @@ const repoPath = z.string().min(1).max(1024).describe('Path relative to the repo
 
 export const TOOL_INPUTS = {
   list_files: z.object({
-    path: z.string().max(1024).optional().describe('A directory or a glob such as src/**/*.ts; the whole repository when omitted.'),
+    path: z.string().max(1024).optional().describe('A directory or a glob such as src/**/*.{ts,tsx} or test/[ab]*.py; the whole repository when omitted.'),
   }),
   read_file: z.object({
     path: repoPath,

@@ -9,7 +9,7 @@ import { normalizeRepoPath, resolveWriteTarget, writablePath } from '../../works
 import type { AgentContext } from '../agent';
 import { toolEvent } from '../agent-events';
 import type { ToolCall, ToolResult } from '../model/model-client';
-import { filesInScope } from '../offline/glob-match';
+import { filesInScope, isGlob } from '../../workspace/glob';
 import { isToolKey, TOOL_EVENT_NAMES, TOOL_INPUTS, type ToolKey } from './tool-definitions';
 
 const READ_LINE_LIMIT = 400;
@@ -115,7 +115,7 @@ export class WorkspaceTools {
     toolEvent(this.context, { tool: 'List', message: `Tool: List ${input.path ?? '.'}`, ...(input.path ? { filepath: input.path } : {}), output: `${files.length} file(s)` });
     if (files.length <= LIST_LIMIT) return ok(call, files.length === 0 ? 'No files match.' : files.join('\n'));
     // Too many to list: directories one level below the scope, with counts, then the first files.
-    const prefix = input.path && !/[*?]/.test(input.path) ? `${input.path.replace(/^\.\/|\/+$/g, '')}/` : '';
+    const prefix = input.path && !isGlob(input.path) ? `${input.path.replace(/^\.\/|\/+$/g, '')}/` : '';
     const groups = new Map<string, number>();
     for (const file of files) {
       const rest = file.slice(prefix.length);

@@ -1,5 +1,6 @@
 import { withCheckTree } from '../../checks/check-trees';
 import type { FileMode } from '../../workspace/change-set';
+import * as path from 'node:path';
 import { Workspace } from '../../workspace/workspace';
 import type { RepositorySummary } from '../repository-summary';
 import type { RunContext } from '../run-context';
@@ -71,8 +72,10 @@ export async function analyzeStep(context: RunContext, state: RunState): Promise
   const gitDir = requireState(state.gitDir, 'gitDir');
   const tree = await git.output(['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD'], { signal: context.signal });
   const entries = parseTree(tree);
-  state.summary = summarize(entries);
-  state.workspace = new Workspace(requireState(state.workDir, 'workDir'), entries.map(({ path, mode, blob }) => ({ path, mode, blob })));
+  const commitSha = (await git.output(['--git-dir', gitDir, 'rev-parse', 'HEAD'], { signal: context.signal })).trim();
+  const cacheRoot = context.deps.cacheRoot;
+  state.summary = { ...summarize(entries), commitSha, ...(cacheRoot ? { repoMapCacheDirectory: path.join(cacheRoot, 'repo-map') } : {}) };
+  state.workspace = new Workspace(requireState(state.workDir, 'workDir'), entries.map(({ path: filePath, mode, blob }) => ({ path: filePath, mode, blob })));
   const top = state.summary.languages
     .slice(0, 3)
     .map(([extension, count]) => `${extension} ${count}`)
