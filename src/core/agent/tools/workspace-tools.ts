@@ -7,9 +7,9 @@ import { redactSecrets } from '../../security/redact';
 import { normalizeRepoPath, resolveWriteTarget, writablePath } from '../../workspace/path-guard';
 import type { AgentContext } from '../agent';
 import { toolEvent } from '../agent-events';
-import type { ToolCall, ToolResult } from '../model/model-client';
+import type { ToolCall, ToolResult, ToolSpec } from '../model/model-client';
 import { filesInScope } from '../offline/glob-match';
-import { isToolKey, TOOL_EVENT_NAMES, TOOL_INPUTS, type ToolKey } from './tool-definitions';
+import { isToolKey, TOOL_EVENT_NAMES, TOOL_INPUTS, TOOL_SPECS, type ToolKey } from './tool-definitions';
 
 const READ_LINE_LIMIT = 400;
 const READ_CHAR_LIMIT = 60_000;
@@ -25,6 +25,8 @@ export interface ToolOutcome {
   readonly mutated: boolean;
   /** Set by `finish`. */
   readonly finishedWith?: string;
+  /** The pull-request title given with `finish`, if any. */
+  readonly finishedTitle?: string;
 }
 
 /** A refusal or failure the model should see and correct; never a crash of the run. */
@@ -50,6 +52,11 @@ export class WorkspaceTools {
     /** Key and token values to scrub from anything sent back to the model. */
     private readonly knownSecrets: readonly string[] = [],
   ) {}
+
+  /** The tools offered to the model in this run. */
+  get specs(): readonly ToolSpec[] {
+    return TOOL_SPECS;
+  }
 
   async execute(call: ToolCall): Promise<ToolOutcome> {
     if (!isToolKey(call.name)) return failed(call, `unknown tool "${call.name}". Use one of: ${Object.keys(TOOL_INPUTS).join(', ')}.`, true);
