@@ -35,6 +35,7 @@ export function resolveTuning(config: EngineConfig): ResolvedTuning {
     retryBaseDelayMs: pick('retryBaseDelayMs', 0),
     retryAfterCapMs: pick('retryAfterCapMs', 0),
     maxOutputTokens: maxOutput === undefined ? undefined : Math.floor(maxOutput),
-    keepToolResults: Math.floor(pick('keepToolResults', 1)),
+    // 0 turns clearing off (every result stays in full, as before issue 10).
+    keepToolResults: Math.floor(pick('keepToolResults', 0)),
   };
 }

@@ -66,7 +66,7 @@ export interface AgentTuning {
   readonly maxOutputTokens?: number;
   /** Silence allowed before a stream's first content, for reasoning models that think first (default 300 s). */
   readonly firstTokenTimeoutMs?: number;
-  /** Tool results kept in full; older ones are replaced by a short note (default 8; see loop/context-editing.ts). */
+  /** Tool results kept in full; older ones are replaced by a short note (default 8, 0 = never clear; see loop/context-editing.ts). */
   readonly keepToolResults?: number;
 }
 

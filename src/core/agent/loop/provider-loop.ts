@@ -64,7 +64,7 @@ export async function runProviderLoop(input: ProviderLoopInput): Promise<Provide
 
   for (;;) {
     budget.startTurn();
-    const cleared = clearOldToolResults(conversation, { keep: input.tuning.keepToolResults });
+    const cleared = clearOldToolResults(conversation, { keep: input.tuning.keepToolResults === 0 ? Infinity : input.tuning.keepToolResults });
     if (cleared > 0) think(context, 'context', `Cleared ${cleared} old tool result(s) from the conversation; the newest ${input.tuning.keepToolResults} stay in full.`, { provider: client.label });
     const turn: CompletedTurn = await requestTurn(
       client,
