@@ -11,6 +11,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
+  ['Agent: a scripted 40-turn conversation on 500 real files, with and without clearing (issue 10)', './agent-conversation', 'benchAgentConversation'],
 ];
 
 async function main(): Promise<void> {

@@ -4,11 +4,12 @@ import type { Conversation } from './conversation';
 /**
  * Context editing: the rule that keeps a long conversation from growing without bound.
  *
- * The newest `keep` tool results stay in full. Once `keep + batch` results are held in full, every result
- * older than the newest `keep` is replaced by a one-line note naming the call and how to get its output
- * again (the same rule as Anthropic's `clear_tool_uses` context editing). Clearing in batches, not one
- * result per turn, matters for cost: every clearing changes the conversation's prefix, so the provider's
- * prompt cache is rewritten from that point once per batch instead of on every turn.
+ * The newest `keep` tool results always stay in full. Once the tool results held in full add up to more
+ * than `triggerTokens` (characters / 4), every result older than the newest `keep` is replaced by a
+ * one-line note naming the call and how to get its output again (the shape of Anthropic's
+ * `clear_tool_uses` context editing, with its `trigger` and `keep`). Clearing rarely and in bulk, not one
+ * result per turn, matters for cost: each clearing changes the conversation's prefix, so the prompt cache
+ * is written again from there (1.25x the input price on Anthropic), while a cached read costs 0.1x.
  *
  * Short results (under MIN_CLEARABLE_CHARS: "Edited x at line 3", errors) are kept: they cost little and
  * the model's record of what it did stays intact. Tool calls themselves (the model's own edits) are kept.
@@ -16,11 +17,13 @@ import type { Conversation } from './conversation';
 export const MIN_CLEARABLE_CHARS = 600;
 export const CLEARED_PREFIX = '[cleared to save context]';
 
+/** Tool-result tokens held in full that trigger a clearing (default of the rule). */
+export const DEFAULT_TRIGGER_TOKENS = 40_000;
+
 export interface ContextEditingRule {
   /** Results kept in full; `Infinity` turns clearing off. */
   readonly keep: number;
-  /** How many more than `keep` accumulate before a clearing (default: `keep`). */
-  readonly batch?: number;
+  readonly triggerTokens?: number;
 }
 
 function describeCall(call: ToolCall | undefined): string {
@@ -37,13 +40,18 @@ export function clearedNote(call: ToolCall | undefined, chars: number): string {
 /** Applies the rule to `conversation` in place; returns how many results it cleared now. */
 export function clearOldToolResults(conversation: Conversation, rule: ContextEditingRule): number {
   if (!Number.isFinite(rule.keep)) return 0;
-  const batch = rule.batch ?? Math.max(1, rule.keep);
+  const trigger = rule.triggerTokens ?? DEFAULT_TRIGGER_TOKENS;
   const full: ToolResult[] = [];
+  let fullChars = 0;
   for (const message of conversation.messages) {
     if (message.role !== 'user') continue;
-    for (const result of message.toolResults ?? []) if (isClearable(result)) full.push(result);
+    for (const result of message.toolResults ?? []) {
+      if (!isClearable(result)) continue;
+      full.push(result);
+      fullChars += result.content.length;
+    }
   }
-  if (full.length < rule.keep + batch) return 0;
+  if (full.length <= rule.keep || fullChars / 4 <= trigger) return 0;
   const toClear = new Set(full.slice(0, full.length - rule.keep).map((result) => result.callId));
   conversation.rewriteResults((result, call) => (toClear.has(result.callId) ? { ...result, content: clearedNote(call, result.content.length) } : result));
   return toClear.size;
