@@ -121,6 +121,13 @@ describe('stop reasons that are not success', () => {
     assert.equal(ws.workspace.changes.size, 0);
   });
 
+  test('Chat Completions finish_reason content_filter is a refusal too', async (t) => {
+    const openai = await openaiStandIn(t, [{ kind: 'text', text: 'Here is', stopReason: 'content_filter' }]);
+    const { outcome, run } = await runChain(t, testConfig({ openai, providers: ['openai'] }));
+    assert.ok('error' in outcome, 'not a success');
+    assert.match(run.thinking('fallback').at(-1)?.message ?? '', /declined the request \(stop reason content_filter\)/);
+  });
+
   test('a full context window ends the pass honestly', async (t) => {
     const anthropic = await anthropicStandIn(t, [{ kind: 'text', text: 'Partial', stopReason: 'model_context_window_exceeded' }]);
     const { outcome, run } = await runChain(t, testConfig({ anthropic, providers: ['anthropic'] }));
