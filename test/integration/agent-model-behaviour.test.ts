@@ -134,6 +134,15 @@ describe('stop reasons that are not success', () => {
     assert.ok('error' in outcome, 'not a success');
     assert.match(run.thinking('fallback').at(-1)?.message ?? '', /filled the model's context window \(stop reason model_context_window_exceeded\)/);
   });
+
+  test('a 400 "prompt is too long" is named as a full context window, not retried', async (t) => {
+    const anthropic = await anthropicStandIn(t, [
+      { kind: 'http_error', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } } },
+    ]);
+    const { run } = await runChain(t, testConfig({ anthropic, providers: ['anthropic'] }));
+    assert.equal(anthropic.requests.length, 1);
+    assert.match(run.thinking('fallback').at(-1)?.message ?? '', /Anthropic: the prompt no longer fits the model's context window \(400 invalid_request_error\) \(not retried\)/);
+  });
 });
 
 describe('extended thinking and reasoning items', () => {

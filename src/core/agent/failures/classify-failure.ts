@@ -66,7 +66,7 @@ export function classifyFailure(error: unknown, options: { stalledMs?: number } 
       return { kind: 'quota', retryable: false, ...withStatus, description: label(status, kinds, 'quota exceeded') };
     }
     if (isContextOverflow(error, kinds)) {
-      return { kind: 'context_full', retryable: false, ...withStatus, description: label(status, kinds, 'context window exceeded') };
+      return { kind: 'context_full', retryable: false, ...withStatus, description: `the prompt no longer fits the model's context window (${label(status, kinds, 'context_length_exceeded')})` };
     }
     if (status === 401 || status === 403 || kinds.includes('authentication_error') || kinds.includes('permission_error')) {
       return { kind: 'auth', retryable: false, ...withStatus, description: label(status, kinds, 'authentication failed') };
