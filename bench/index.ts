@@ -16,6 +16,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Sandbox import of a 100,000-entry checkout (issue: isolation)', './sandbox-import', 'benchSandboxImport'],
   ['Checks and PR integrity worst cases (issue 12: integrity)', './integrity', 'benchIntegrity'],
   ['Edit ladder worst cases (issue: edits)', './edit-ladder', 'benchEditLadder'],
+  ['Agent: a scripted 40-turn conversation on 500 real files, with and without clearing (issue 10)', './agent-conversation', 'benchAgentConversation'],
 ];
 
 async function main(): Promise<void> {

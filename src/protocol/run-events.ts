@@ -79,6 +79,7 @@ export const UsageSchema = z.object({
   input_tokens: z.number().int().nonnegative(),
   output_tokens: z.number().int().nonnegative(),
   cache_read_tokens: z.number().int().nonnegative().optional(),
+  cache_write_tokens: z.number().int().nonnegative().optional(),
   cost_usd: z.number().nonnegative(),
 });
 export type Usage = z.infer<typeof UsageSchema>;

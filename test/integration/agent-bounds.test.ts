@@ -49,7 +49,7 @@ describe('bounds end the run without falling back', () => {
 
   test('token budget', async (t) => {
     const { outcome, run } = await runWithBudget(t, [read('src/a.ts'), read('src/b.ts')], { maxTokens: 1500 });
-    assertStopped(outcome, 'budget_exceeded', /used 2,100 tokens, over the budget of 1,500/);
+    assertStopped(outcome, 'budget_exceeded', /used 2,100 billed tokens \(uncached input, cache writes and output\), over the budget of 1,500/);
     assert.equal(run.of('usage').length, 2, 'the turn that crossed the line is still reported');
   });
 

@@ -95,7 +95,9 @@ describe('agent tool loop through each provider', () => {
     const toolResult = second?.body.messages.at(-1).content[0];
     assert.equal(toolResult.type, 'tool_result');
     assert.match(toolResult.content, /2\t {2}const user = \{ email: body\.email/);
-    assert.deepEqual(toolResult.cache_control, { type: 'ephemeral' });
+    // The moving breakpoint sits on the newest block: after the results, the per-turn budget note.
+    assert.deepEqual(second?.body.messages.at(-1).content.at(-1), { type: 'text', text: second?.body.messages.at(-1).content.at(-1).text, cache_control: { type: 'ephemeral' } });
+    assert.match(second?.body.messages.at(-1).content.at(-1).text, /^Budget left: 59 of 60 turns/);
     assert.equal(anthropic.requests[0]?.headers.authorization, `Bearer ${ANTHROPIC_KEY}`);
   });
 
@@ -115,10 +117,11 @@ describe('agent tool loop through each provider', () => {
     assert.equal(run.of('usage')[1]?.usage.cache_read_tokens, 256);
     const second = openai.requests[1]?.body;
     assert.equal(second.messages[0].role, 'system');
-    assert.equal(second.messages.at(-1).role, 'tool');
-    assert.match(second.messages.at(-1).content, /export function signupHandler/);
+    assert.equal(second.messages.at(-2).role, 'tool');
+    assert.match(second.messages.at(-2).content, /export function signupHandler/);
+    assert.match(second.messages.at(-1).content, /^Budget left:/);
     assert.deepEqual(second.stream_options, { include_usage: true });
-    assert.equal(second.max_tokens, 8192, 'a compatible server gets max_tokens');
+    assert.equal(second.max_tokens, 32_000, 'a compatible server gets max_tokens, sized for the model (gpt-4.1-mini allows 32,768)');
   });
 });
 
@@ -228,7 +231,7 @@ describe('classified fallback', () => {
     const openai = await openaiStandIn(t, [{ kind: 'tool_calls', calls: [editCall, finishCall] }]);
     const ws = await testWorkspace(t, FILES);
     const config = testConfig({ anthropic, openai });
-    const run = recordingContext({ workspace: ws, prompt: PROMPT, config: { ...config, agent: { ...config.agent, idleTimeoutMs: 150 } } });
+    const run = recordingContext({ workspace: ws, prompt: PROMPT, config: { ...config, agent: { ...config.agent, idleTimeoutMs: 150, firstTokenTimeoutMs: 150 } } });
 
     const result = await createAgentChain({ config: run.context.config, secrets: bothKeys(), logger: run.context.logger }).run(run.context);
 

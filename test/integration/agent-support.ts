@@ -41,7 +41,7 @@ export function testConfig(overrides: { anthropic?: LlmStandIn; openai?: LlmStan
     ...DEFAULT_CONFIG,
     anthropic: { model: CLAUDE_MODEL, ...(anthropic ? { baseUrl: anthropic.url } : {}) },
     openai: { model: GPT_MODEL, ...(openai ? { baseUrl: `${openai.url}/v1` } : {}), ...(toolUse === undefined ? {} : { toolUse }) },
-    agent: { idleTimeoutMs: 1_500, retryBaseDelayMs: 5, attemptsPerTurn: 2, retryAfterCapMs: 1_000 },
+    agent: { idleTimeoutMs: 1_500, firstTokenTimeoutMs: 1_500, retryBaseDelayMs: 5, attemptsPerTurn: 2, retryAfterCapMs: 1_000 },
     ...rest,
   };
 }

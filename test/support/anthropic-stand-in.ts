@@ -1,12 +1,17 @@
 // Loopback stand-in for Anthropic's Messages API (`POST /v1/messages`), streaming and not, driven by a
 // script of replies. Speaks the real SSE event sequence so the real `@anthropic-ai/sdk` can talk to it:
 //   new Anthropic({ apiKey, baseURL: standIn.url })
+// It refuses (400 invalid_request_error) what the real API refuses (llm/anthropic-rules.ts), and when a
+// script gives no usage it reports what the real API would bill: input counted from the request body,
+// cache reads and writes from its breakpoints (llm/prompt-cache.ts).
 
 import type { ServerResponse } from 'node:http';
+import { anthropicRequestProblem, signThinking } from './llm/anthropic-rules';
+import { AnthropicPromptCache } from './llm/prompt-cache';
 import {
   bearerToken,
-  estimateTokens,
   headerValue,
+  outputTokensOf,
   sendJson,
   splitIntoChunks,
   startEventStream,
@@ -31,44 +36,43 @@ export function anthropicErrorBody(type: string, message: string): { type: 'erro
 }
 
 export function startAnthropicStandIn(options: StandInOptions): Promise<LlmStandIn> {
-  return startLlmStandIn(anthropicDialect, options);
+  return startLlmStandIn(anthropicDialect(), options);
 }
 
 type ContentBlock =
   | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown; rawInput: string };
 
 interface PlannedMessage {
   blocks: ContentBlock[];
-  stopReason: 'end_turn' | 'tool_use';
+  stopReason: string;
   usage: ScriptedUsage;
 }
 
-const anthropicDialect: LlmDialect = {
-  endpoint: '/v1/messages',
-
-  responseHeaders: (id) => ({ 'request-id': `req_standin_${id}` }),
-
-  authenticate(request, apiKey) {
-    const presented = headerValue(request.headers, 'x-api-key') ?? bearerToken(request.headers);
-    if (presented === apiKey) return null;
-    const message = presented === undefined ? 'x-api-key header is required' : 'invalid x-api-key';
-    return { status: 401, body: anthropicErrorBody('authentication_error', message) };
-  },
-
-  validate(request) {
-    const problem = describeInvalidBody(request);
-    return problem === null ? null : anthropicErrorBody('invalid_request_error', problem);
-  },
-
-  errorBody: (status, message) => anthropicErrorBody(status === 404 ? 'not_found_error' : 'api_error', message),
-
-  async render(reply, context) {
-    const streaming = context.request.body?.stream === true;
-    if (streaming) await renderStream(reply, context);
-    else await renderJson(reply, context);
-  },
-};
+function anthropicDialect(): LlmDialect {
+  const cache = new AnthropicPromptCache();
+  return {
+    endpoint: '/v1/messages',
+    responseHeaders: (id) => ({ 'request-id': `req_standin_${id}` }),
+    authenticate(request, apiKey) {
+      const presented = headerValue(request.headers, 'x-api-key') ?? bearerToken(request.headers);
+      if (presented === apiKey) return null;
+      const message = presented === undefined ? 'x-api-key header is required' : 'invalid x-api-key';
+      return { status: 401, body: anthropicErrorBody('authentication_error', message) };
+    },
+    validate(request) {
+      const problem = describeInvalidBody(request);
+      return problem === null ? null : anthropicErrorBody('invalid_request_error', problem);
+    },
+    errorBody: (status, message) => anthropicErrorBody(status === 404 ? 'not_found_error' : 'api_error', message),
+    async render(reply, context) {
+      const plan = planMessage(reply, context, cache);
+      if (context.request.body?.stream === true) await renderStream(reply, plan, context);
+      else await renderJson(reply, plan, context);
+    },
+  };
+}
 
 function describeInvalidBody(request: RecordedLlmRequest): string | null {
   const body: unknown = request.body;
@@ -78,40 +82,49 @@ function describeInvalidBody(request: RecordedLlmRequest): string | null {
   if (typeof fields.model !== 'string') return 'model: Field required';
   if (typeof fields.max_tokens !== 'number') return 'max_tokens: Field required';
   if (!Array.isArray(fields.messages)) return 'messages: Field required';
-  return null;
+  return anthropicRequestProblem(body);
 }
 
-function planMessage(reply: RenderableReply, request: RecordedLlmRequest, nextId: () => number): PlannedMessage {
-  const inputTokens = estimateTokens(request.rawBody);
+function thinkingBlock(reply: RenderableReply, request: RecordedLlmRequest): ContentBlock[] {
+  if (request.body?.thinking?.type !== 'enabled') return [];
+  const given = reply.kind === 'text' || reply.kind === 'tool_calls' ? reply.thinking : undefined;
+  const thinking = given ?? 'Let me work out which file to look at next.';
+  return [{ type: 'thinking', thinking, signature: signThinking(thinking) }];
+}
+
+function planMessage(reply: RenderableReply, context: ReplyContext, cache: AnthropicPromptCache): PlannedMessage {
+  const { request } = context;
+  const scripted = reply.kind === 'text' || reply.kind === 'tool_calls' ? reply.usage : undefined;
+  const derived = (): ScriptedUsage => {
+    const usage = cache.usage(request.body);
+    return { input: usage.input, cacheRead: usage.cacheRead, cacheCreation: usage.cacheCreation, output: outputTokensOf(reply, request.body?.max_tokens) };
+  };
+  const usage = scripted ?? derived();
+  const thinking = thinkingBlock(reply, request);
   switch (reply.kind) {
     case 'text':
-      return {
-        blocks: [{ type: 'text', text: reply.text }],
-        stopReason: 'end_turn',
-        usage: reply.usage ?? { input: inputTokens, output: estimateTokens(reply.text) },
-      };
+      return { blocks: [...thinking, { type: 'text', text: reply.text }], stopReason: reply.stopReason ?? 'end_turn', usage };
     case 'tool_calls': {
-      const blocks: ContentBlock[] = reply.text ? [{ type: 'text', text: reply.text }] : [];
+      const blocks: ContentBlock[] = [...thinking, ...(reply.text ? [{ type: 'text' as const, text: reply.text }] : [])];
       for (const call of reply.calls) {
-        const rawInput = toolInputJson(call.input);
-        blocks.push({ type: 'tool_use', id: call.id ?? `toolu_standin_${nextId()}`, name: call.name, input: call.input ?? {}, rawInput });
+        blocks.push({ type: 'tool_use', id: call.id ?? `toolu_standin_${context.nextId()}`, name: call.name, input: call.input ?? {}, rawInput: toolInputJson(call.input) });
       }
-      const outputChars = blocks.map((block) => (block.type === 'text' ? block.text : block.rawInput)).join('');
-      return { blocks, stopReason: 'tool_use', usage: reply.usage ?? { input: inputTokens, output: estimateTokens(outputChars) } };
+      return { blocks, stopReason: 'tool_use', usage };
     }
     case 'malformed_tool_json':
-      return {
-        blocks: [{ type: 'tool_use', id: `toolu_standin_${nextId()}`, name: reply.name, input: {}, rawInput: reply.rawArguments }],
-        stopReason: 'tool_use',
-        usage: { input: inputTokens, output: estimateTokens(reply.rawArguments) },
-      };
+      return { blocks: [{ type: 'tool_use', id: `toolu_standin_${context.nextId()}`, name: reply.name, input: {}, rawInput: reply.rawArguments }], stopReason: 'tool_use', usage };
+    case 'cut_off': {
+      const blocks: ContentBlock[] = [...thinking, ...(reply.text ? [{ type: 'text' as const, text: reply.text }] : [])];
+      if (reply.partialCall) blocks.push({ type: 'tool_use', id: `toolu_standin_${context.nextId()}`, name: reply.partialCall.name, input: {}, rawInput: reply.partialCall.rawArguments });
+      return { blocks, stopReason: 'max_tokens', usage };
+    }
+    case 'refusal':
+      return { blocks: reply.text ? [{ type: 'text', text: reply.text }] : [], stopReason: 'refusal', usage };
+    case 'empty':
+      return { blocks: [], stopReason: 'end_turn', usage };
     case 'mid_stream_error':
     case 'stall_after_headers':
-      return {
-        blocks: reply.afterText ? [{ type: 'text', text: reply.afterText }] : [],
-        stopReason: 'end_turn',
-        usage: { input: inputTokens, output: estimateTokens(reply.afterText ?? '') },
-      };
+      return { blocks: reply.afterText ? [{ type: 'text', text: reply.afterText }] : [], stopReason: 'end_turn', usage };
   }
 }
 
@@ -140,9 +153,28 @@ function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-async function renderStream(reply: RenderableReply, context: ReplyContext): Promise<void> {
+function blockFrames(block: ContentBlock, index: number): string[] {
+  const delta = (value: Record<string, unknown>): string => sse('content_block_delta', { type: 'content_block_delta', index, delta: value });
+  switch (block.type) {
+    case 'text':
+      return [sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }), ...splitIntoChunks(block.text).map((text) => delta({ type: 'text_delta', text }))];
+    case 'thinking':
+      return [
+        sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }),
+        ...splitIntoChunks(block.thinking).map((thinking) => delta({ type: 'thinking_delta', thinking })),
+        delta({ type: 'signature_delta', signature: block.signature }),
+      ];
+    case 'tool_use':
+      // The real service opens tool input with an empty partial_json before the first fragment.
+      return [
+        sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }),
+        ...['', ...splitIntoChunks(block.rawInput)].map((partial_json) => delta({ type: 'input_json_delta', partial_json })),
+      ];
+  }
+}
+
+async function renderStream(reply: RenderableReply, plan: PlannedMessage, context: ReplyContext): Promise<void> {
   const { res, request, signal } = context;
-  const plan = planMessage(reply, request, context.nextId);
   startEventStream(res);
 
   // `stall_after_headers` without text: headers only, then silence.
@@ -159,26 +191,9 @@ async function renderStream(reply: RenderableReply, context: ReplyContext): Prom
     }),
     sse('ping', { type: 'ping' }),
   ];
+  const interrupted = reply.kind === 'mid_stream_error' || reply.kind === 'stall_after_headers';
   plan.blocks.forEach((block, index) => {
-    if (block.type === 'text') {
-      frames.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
-      for (const text of splitIntoChunks(block.text)) {
-        frames.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text } }));
-      }
-    } else {
-      frames.push(
-        sse('content_block_start', {
-          type: 'content_block_start',
-          index,
-          content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
-        }),
-      );
-      // The real service opens tool input with an empty partial_json before the first fragment.
-      for (const partial_json of ['', ...splitIntoChunks(block.rawInput)]) {
-        frames.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } }));
-      }
-    }
-    const interrupted = reply.kind === 'mid_stream_error' || reply.kind === 'stall_after_headers';
+    frames.push(...blockFrames(block, index));
     if (!interrupted) frames.push(sse('content_block_stop', { type: 'content_block_stop', index }));
   });
 
@@ -210,11 +225,11 @@ async function renderStream(reply: RenderableReply, context: ReplyContext): Prom
   res.end();
 }
 
-async function renderJson(reply: RenderableReply, context: ReplyContext): Promise<void> {
+async function renderJson(reply: RenderableReply, plan: PlannedMessage, context: ReplyContext): Promise<void> {
   const { res, request, signal } = context;
-  if (reply.kind === 'malformed_tool_json') {
+  if (reply.kind === 'malformed_tool_json' || (reply.kind === 'cut_off' && reply.partialCall)) {
     // A non-streamed Message carries `input` as an object, so invalid JSON has no faithful form here.
-    failLoudly(res, 'stand-in: malformed_tool_json only exists for streaming requests (send stream: true)');
+    failLoudly(res, `stand-in: ${reply.kind} with a partial call only exists for streaming requests (send stream: true)`);
     return;
   }
   if (reply.kind === 'stall_after_headers') {
@@ -225,12 +240,9 @@ async function renderJson(reply: RenderableReply, context: ReplyContext): Promis
     return;
   }
 
-  const plan = planMessage(reply, request, context.nextId);
   const message = {
     ...messageEnvelope(context.nextId(), request.body?.model),
-    content: plan.blocks.map((block) =>
-      block.type === 'text' ? { type: 'text', text: block.text } : { type: 'tool_use', id: block.id, name: block.name, input: block.input },
-    ),
+    content: plan.blocks.map((block) => (block.type === 'tool_use' ? { type: 'tool_use', id: block.id, name: block.name, input: block.input } : block)),
     stop_reason: plan.stopReason,
     usage: usageJson(plan.usage, plan.usage.output),
   };

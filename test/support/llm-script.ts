@@ -26,10 +26,24 @@ export interface ScriptedToolCall {
 }
 
 export type ScriptedReply =
-  /** Assistant text, streamed in several deltas. */
-  | { kind: 'text'; text: string; usage?: ScriptedUsage }
-  /** Optional text, then one or more tool calls whose JSON arguments are split across chunks. */
-  | { kind: 'tool_calls'; text?: string; calls: ScriptedToolCall[]; usage?: ScriptedUsage }
+  /**
+   * Assistant text, streamed in several deltas. `stopReason` overrides the vendor's normal one (e.g.
+   * `model_context_window_exceeded`, `content_filter`). `thinking` is sent as a signed thinking block
+   * (Anthropic, when the request enables thinking) or a reasoning item (Responses API).
+   */
+  | { kind: 'text'; text: string; usage?: ScriptedUsage; thinking?: string; stopReason?: string }
+  /** Optional text, then one or more tool calls (parallel when several) whose JSON arguments are split across chunks. */
+  | { kind: 'tool_calls'; text?: string; calls: ScriptedToolCall[]; usage?: ScriptedUsage; thinking?: string }
+  /**
+   * The output limit was reached: optional text, then (if given) a tool call whose arguments stop after
+   * `rawArguments` (incomplete JSON). Anthropic `max_tokens`, Chat Completions `length`, Responses
+   * `incomplete` with `max_output_tokens`. Nothing at all given: the empty cut-off turn.
+   */
+  | { kind: 'cut_off'; text?: string; partialCall?: { name: string; rawArguments: string } }
+  /** The model declines: Anthropic `stop_reason: refusal`, OpenAI a `refusal` part. */
+  | { kind: 'refusal'; text?: string }
+  /** A complete reply with no content at all. */
+  | { kind: 'empty' }
   /** One tool call whose streamed arguments are `rawArguments` verbatim (meant to be invalid JSON). */
   | { kind: 'malformed_tool_json'; name: string; rawArguments: string }
   /** A non-200 answer before any body, with the vendor error `body` sent as JSON. */
@@ -88,6 +102,21 @@ export interface ReplyContext {
   signal: AbortSignal;
   /** Deterministic per-stand-in counter for ids. */
   nextId(): number;
+}
+
+/** Output tokens the reply reports: its streamed characters / 4 (or the request's limit for a cut-off). */
+export function outputTokensOf(reply: RenderableReply, maxTokens: unknown): number {
+  if (reply.kind === 'cut_off') return typeof maxTokens === 'number' ? maxTokens : 1;
+  switch (reply.kind) {
+    case 'text':
+      return estimateTokens(reply.text);
+    case 'tool_calls':
+      return estimateTokens((reply.text ?? '') + reply.calls.map((call) => toolInputJson(call.input)).join(''));
+    case 'refusal':
+      return estimateTokens(reply.text ?? 'no');
+    default:
+      return 1;
+  }
 }
 
 export interface LlmDialect {

@@ -3,9 +3,11 @@
 // client of an OpenAI-compatible server) can talk to it:
 //   new OpenAI({ apiKey, baseURL: standIn.url + '/v1' })
 
+import { chatMessagesProblem, type ChatProblem } from './llm/openai-chat-rules';
+import { AutomaticPromptCache, type DerivedUsage } from './llm/prompt-cache';
 import {
   bearerToken,
-  estimateTokens,
+  outputTokensOf,
   sendJson,
   splitIntoChunks,
   startEventStream,
@@ -29,12 +31,12 @@ export interface OpenAIErrorBody {
 }
 
 /** OpenAI's error body: `{ error: { message, type, param, code } }`. */
-export function openaiErrorBody(message: string, type: string, code: string | null = null): OpenAIErrorBody {
-  return { error: { message, type, param: null, code } };
+export function openaiErrorBody(message: string, type: string, code: string | null = null, param: string | null = null): OpenAIErrorBody {
+  return { error: { message, type, param, code } };
 }
 
 export function startOpenAIStandIn(options: StandInOptions): Promise<LlmStandIn> {
-  return startLlmStandIn(openaiDialect, options);
+  return startLlmStandIn(openaiDialect(), options);
 }
 
 interface PlannedToolCall {
@@ -45,82 +47,89 @@ interface PlannedToolCall {
 
 interface PlannedCompletion {
   text: string | null;
+  refusal: string | null;
   toolCalls: PlannedToolCall[];
-  finishReason: 'stop' | 'tool_calls';
+  finishReason: string;
   usage: ScriptedUsage;
 }
 
 const CREATED = 1_750_000_000;
 
-const openaiDialect: LlmDialect = {
-  endpoint: '/v1/chat/completions',
-
-  responseHeaders: (id) => ({ 'x-request-id': `req_standin_${id}` }),
-
-  authenticate(request, apiKey) {
-    const presented = bearerToken(request.headers);
-    if (presented === apiKey) return null;
-    const body =
-      presented === undefined
-        ? openaiErrorBody("You didn't provide an API key.", 'invalid_request_error')
-        : openaiErrorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
-    return { status: 401, body };
-  },
-
-  validate(request) {
-    const problem = describeInvalidBody(request);
-    return problem === null ? null : openaiErrorBody(problem, 'invalid_request_error');
-  },
-
-  errorBody: (status, message) => openaiErrorBody(message, status === 404 ? 'invalid_request_error' : 'server_error'),
-
-  async render(reply, context) {
-    if (context.request.body?.stream === true) await renderStream(reply, context);
-    else await renderJson(reply, context);
-  },
-};
-
-function describeInvalidBody(request: RecordedLlmRequest): string | null {
-  const body: unknown = request.body;
-  if (typeof body !== 'object' || body === null) return 'We could not parse the JSON body of your request.';
-  const fields = body as Record<string, unknown>;
-  if (typeof fields.model !== 'string') return "you must provide a model parameter";
-  if (!Array.isArray(fields.messages)) return "Missing required parameter: 'messages'.";
-  if (fields.stream_options != null && fields.stream !== true) {
-    return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
-  }
-  return null;
+function openaiDialect(): LlmDialect {
+  const cache = new AutomaticPromptCache();
+  return {
+    endpoint: '/v1/chat/completions',
+    responseHeaders: (id) => ({ 'x-request-id': `req_standin_${id}` }),
+    authenticate(request, apiKey) {
+      const presented = bearerToken(request.headers);
+      if (presented === apiKey) return null;
+      const body =
+        presented === undefined
+          ? openaiErrorBody("You didn't provide an API key.", 'invalid_request_error')
+          : openaiErrorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+      return { status: 401, body };
+    },
+    validate(request) {
+      const problem = describeInvalidBody(request);
+      return problem === null ? null : openaiErrorBody(problem.message, 'invalid_request_error', null, problem.param);
+    },
+    errorBody: (status, message) => openaiErrorBody(message, status === 404 ? 'invalid_request_error' : 'server_error'),
+    async render(reply, context) {
+      const body = context.request.body;
+      const plan = planCompletion(reply, context, () => cache.usage(body?.model, [body?.tools ?? [], ...(body?.messages ?? [])]));
+      if (body?.stream === true) await renderStream(reply, plan, context);
+      else await renderJson(reply, plan, context);
+    },
+  };
 }
 
-function planCompletion(reply: RenderableReply, request: RecordedLlmRequest, nextId: () => number): PlannedCompletion {
-  const input = estimateTokens(request.rawBody);
+function describeInvalidBody(request: RecordedLlmRequest): ChatProblem | null {
+  const body: unknown = request.body;
+  if (typeof body !== 'object' || body === null) return { message: 'We could not parse the JSON body of your request.', param: null };
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.model !== 'string') return { message: 'you must provide a model parameter', param: null };
+  if (!Array.isArray(fields.messages)) return { message: "Missing required parameter: 'messages'.", param: 'messages' };
+  if (fields.stream_options != null && fields.stream !== true) {
+    return { message: "The 'stream_options' parameter is only allowed when 'stream' is enabled.", param: 'stream_options' };
+  }
+  if (fields.max_tokens !== undefined && fields.max_completion_tokens !== undefined) {
+    return { message: "max_tokens and max_completion_tokens cannot both be set", param: 'max_tokens' };
+  }
+  return chatMessagesProblem(fields.messages);
+}
+
+function planCompletion(reply: RenderableReply, context: ReplyContext, derive: () => DerivedUsage): PlannedCompletion {
+  const { request, nextId } = context;
+  const maxTokens = request.body?.max_completion_tokens ?? request.body?.max_tokens;
+  const scripted = reply.kind === 'text' || reply.kind === 'tool_calls' ? reply.usage : undefined;
+  const usage: ScriptedUsage = scripted ?? (() => {
+    const derived = derive();
+    return { input: derived.input, cacheRead: derived.cacheRead, output: outputTokensOf(reply, maxTokens) };
+  })();
+  const none = { refusal: null, toolCalls: [], usage };
   switch (reply.kind) {
     case 'text':
-      return { text: reply.text, toolCalls: [], finishReason: 'stop', usage: reply.usage ?? { input, output: estimateTokens(reply.text) } };
+      return { ...none, text: reply.text, finishReason: reply.stopReason ?? 'stop' };
     case 'tool_calls': {
-      const toolCalls = reply.calls.map((call) => ({
-        id: call.id ?? `call_standin_${nextId()}`,
-        name: call.name,
-        rawArguments: toolInputJson(call.input),
-      }));
-      const outputChars = (reply.text ?? '') + toolCalls.map((call) => call.rawArguments).join('');
-      return {
-        text: reply.text ?? null,
-        toolCalls,
-        finishReason: 'tool_calls',
-        usage: reply.usage ?? { input, output: estimateTokens(outputChars) },
-      };
+      const toolCalls = reply.calls.map((call) => ({ id: call.id ?? `call_standin_${nextId()}`, name: call.name, rawArguments: toolInputJson(call.input) }));
+      return { ...none, text: reply.text ?? null, toolCalls, finishReason: 'tool_calls' };
     }
     case 'malformed_tool_json':
+      return { ...none, text: null, toolCalls: [{ id: `call_standin_${nextId()}`, name: reply.name, rawArguments: reply.rawArguments }], finishReason: 'tool_calls' };
+    case 'cut_off':
       return {
-        text: null,
-        toolCalls: [{ id: `call_standin_${nextId()}`, name: reply.name, rawArguments: reply.rawArguments }],
-        finishReason: 'tool_calls',
-        usage: { input, output: estimateTokens(reply.rawArguments) },
+        ...none,
+        text: reply.text ?? null,
+        toolCalls: reply.partialCall ? [{ id: `call_standin_${nextId()}`, name: reply.partialCall.name, rawArguments: reply.partialCall.rawArguments }] : [],
+        finishReason: 'length',
       };
+    case 'refusal':
+      return { ...none, text: null, refusal: reply.text ?? "I'm sorry, I can't help with that.", finishReason: 'stop' };
+    case 'empty':
+      return { ...none, text: null, finishReason: 'stop' };
     case 'mid_stream_error':
     case 'stall_after_headers':
-      return { text: reply.afterText ?? null, toolCalls: [], finishReason: 'stop', usage: { input, output: estimateTokens(reply.afterText ?? '') } };
+      return { ...none, text: reply.afterText ?? null, finishReason: 'stop' };
   }
 }
 
@@ -134,9 +143,8 @@ function usageJson(usage: ScriptedUsage) {
   };
 }
 
-async function renderStream(reply: RenderableReply, context: ReplyContext): Promise<void> {
+async function renderStream(reply: RenderableReply, plan: PlannedCompletion, context: ReplyContext): Promise<void> {
   const { res, request, signal } = context;
-  const plan = planCompletion(reply, request, context.nextId);
   const includeUsage = request.body?.stream_options?.include_usage === true;
   const base = {
     id: `chatcmpl-standin-${context.nextId()}`,
@@ -161,6 +169,7 @@ async function renderStream(reply: RenderableReply, context: ReplyContext): Prom
 
   const frames: string[] = [chunk({ role: 'assistant', content: plan.text === null ? null : '', refusal: null })];
   for (const content of splitIntoChunks(plan.text ?? '')) frames.push(chunk({ content }));
+  for (const refusal of splitIntoChunks(plan.refusal ?? '')) frames.push(chunk({ refusal }));
   plan.toolCalls.forEach((call, index) => {
     frames.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }));
     for (const piece of splitIntoChunks(call.rawArguments)) {
@@ -194,7 +203,7 @@ async function renderStream(reply: RenderableReply, context: ReplyContext): Prom
   res.end();
 }
 
-async function renderJson(reply: RenderableReply, context: ReplyContext): Promise<void> {
+async function renderJson(reply: RenderableReply, plan: PlannedCompletion, context: ReplyContext): Promise<void> {
   const { res, request, signal } = context;
   if (reply.kind === 'stall_after_headers') {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -204,7 +213,6 @@ async function renderJson(reply: RenderableReply, context: ReplyContext): Promis
     return;
   }
 
-  const plan = planCompletion(reply, request, context.nextId);
   const completion = {
     id: `chatcmpl-standin-${context.nextId()}`,
     object: 'chat.completion',
@@ -217,7 +225,7 @@ async function renderJson(reply: RenderableReply, context: ReplyContext): Promis
         message: {
           role: 'assistant',
           content: plan.text,
-          refusal: null,
+          refusal: plan.refusal,
           ...(plan.toolCalls.length > 0
             ? {
                 tool_calls: plan.toolCalls.map((call) => ({

@@ -72,11 +72,42 @@ describe('run budget', () => {
     budget.checkSpend();
     budget.startTurn();
     budget.record('openai', 'gpt-5.1', { inputTokens: 6000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0 });
-    assert.throws(() => budget.checkSpend(), (error: unknown) => hasCode(error, 'budget_exceeded') && /10,200 tokens/.test((error as Error).message));
+    assert.throws(() => budget.checkSpend(), (error: unknown) => hasCode(error, 'budget_exceeded') && /10,200 billed tokens/.test((error as Error).message));
     assert.throws(() => budget.startTurn(), /all 2 turns/);
     assert.deepEqual(budget.summary().map((entry) => [entry.provider, entry.input_tokens]), [['anthropic', 4000], ['openai', 6000]]);
     now = 1000;
     assert.throws(() => budget.checkTime(), /time budget of 1.0 s/);
+  });
+});
+
+describe('billed tokens (issue 10: the token cap ended ordinary runs)', () => {
+  test('cache reads do not count toward the token cap, but are priced at their own rate', () => {
+    const budget = new RunBudget({ maxTurns: 60, maxTokens: 100_000, maxWallClockMs: 60_000 });
+    // 40 turns of a 30k-token prompt, nearly all of it read from the cache: 1.2M prompt tokens in all.
+    for (let turn = 0; turn < 40; turn += 1) {
+      budget.startTurn();
+      budget.record('anthropic', 'claude-sonnet-4-6', { inputTokens: 30_000, cacheReadTokens: 28_500, cacheWriteTokens: 1_000, outputTokens: 400 });
+      budget.checkSpend();
+    }
+    // Billed anew: (500 uncached + 1,000 written + 400 output) x 40 = 76,000, under the cap.
+    assert.equal(budget.totalTokens, 76_000);
+    const expected = (40 * (500 * 3 + 28_500 * 0.3 + 1_000 * 3.75 + 400 * 15)) / 1_000_000;
+    assert.ok(Math.abs(budget.totalCostUsd - expected) < 1e-9, `${budget.totalCostUsd} vs ${expected}`);
+    assert.equal(budget.summary()[0]?.cache_write_tokens, 40_000);
+  });
+
+  test('the agent clock pauses between passes (checks run then) and resumes for the repair pass', () => {
+    let now = 0;
+    const budget = new RunBudget({ maxTurns: 5, maxTokens: 1_000, maxWallClockMs: 1_000 }, () => now);
+    now = 600;
+    budget.pause();
+    now = 50_000;
+    assert.equal(budget.elapsedMs, 600);
+    budget.resume();
+    now = 50_300;
+    assert.equal(budget.remainingMs, 100);
+    now = 50_400;
+    assert.throws(() => budget.checkTime(), /time budget/);
   });
 });
 
@@ -86,6 +117,36 @@ describe('loop detector', () => {
     detector.record('read_file', { path: 'a', start_line: 1 });
     detector.record('read_file', { start_line: 1, path: 'a' });
     assert.throws(() => detector.record('read_file', { path: 'a', start_line: 1 }), (error: unknown) => hasCode(error, 'loop_detected'));
+  });
+
+  test('read, failed edit, read, another failed edit, read is recovery, not a loop (issue 10)', () => {
+    const detector = new LoopDetector();
+    const read = { path: 'a.ts' };
+    detector.record('read_file', read);
+    detector.executed('read_file', read, false);
+    detector.record('edit_file', { path: 'a.ts', old_str: 'x', new_str: 'y' });
+    detector.executed('edit_file', { path: 'a.ts', old_str: 'x', new_str: 'y' }, false);
+    detector.record('read_file', read);
+    detector.record('edit_file', { path: 'a.ts', old_str: 'x ', new_str: 'y' });
+    detector.executed('edit_file', { path: 'a.ts', old_str: 'x ', new_str: 'y' }, false);
+    detector.record('read_file', read);
+    detector.record('read_file', read);
+  });
+
+  test('the same failed edit between the same reads is still a loop', () => {
+    const detector = new LoopDetector();
+    const edit = { path: 'a.ts', old_str: 'x', new_str: 'y' };
+    detector.record('read_file', { path: 'a.ts' });
+    detector.record('edit_file', edit);
+    detector.executed('edit_file', edit, false);
+    detector.record('read_file', { path: 'a.ts' });
+    detector.record('edit_file', edit);
+    detector.executed('edit_file', edit, false);
+    detector.record('read_file', { path: 'a.ts' });
+    detector.record('edit_file', edit);
+    detector.executed('edit_file', edit, false);
+    // Only the first attempt of that edit was new; from then on nothing changes and the reads repeat.
+    assert.throws(() => detector.record('read_file', { path: 'a.ts' }), (error: unknown) => hasCode(error, 'loop_detected'));
   });
 
   test('progress in between resets the count', () => {

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import type { Sandbox } from '../sandbox/sandbox';
 import type { Workspace } from '../workspace/workspace';
 import type { RepositorySummary } from '../pipeline/repository-summary';
+import type { AgentSession } from './chain/agent-session';
 
 export interface AgentContext {
   readonly prompt: string;
@@ -15,12 +16,23 @@ export interface AgentContext {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   emit(event: RunEventDraft): void;
+  /**
+   * The run's one budget and, after the first pass, its conversation. The agent step keeps one per run and
+   * passes it to every pass, so repair passes share the bounds and continue the conversation; without it,
+   * the agent makes its own (a one-pass run).
+   */
+  readonly session?: AgentSession;
+  /** Set on a repair pass: the failing checks' output, sent as the next message of the same conversation. */
+  readonly repairFeedback?: string;
 }
 
 export interface AgentResult {
   /** Who produced the change, for the PR body: e.g. `anthropic (claude-sonnet-4-5)` or `offline`. */
   readonly agent: string;
   readonly summary: string;
+  /** The pull-request title the model gave with `finish`, when it gave one. */
+  readonly title?: string;
+  /** Usage of the whole run so far (every pass), per provider and model. */
   readonly usage: readonly Usage[];
 }
 

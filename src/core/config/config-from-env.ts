@@ -73,6 +73,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
   const openaiToolUse = nonEmpty(env.OPENAI_TOOL_USE)?.toLowerCase();
   const registries = hostList(env.TINY_BACKSPACE_PACKAGE_REGISTRIES);
   const commandNetwork = flag(env.TINY_BACKSPACE_COMMAND_NETWORK);
+  const thinkingBudget = positiveNumber(env.ANTHROPIC_THINKING_BUDGET_TOKENS);
+  const openaiApi = nonEmpty(env.OPENAI_API)?.toLowerCase();
   return {
     ...DEFAULT_CONFIG,
     github: {
@@ -83,11 +85,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
     branchPrefix: nonEmpty(env.TINY_BACKSPACE_BRANCH_PREFIX) ?? DEFAULT_CONFIG.branchPrefix,
     draftPullRequests: env.TINY_BACKSPACE_DRAFT === '1' || env.TINY_BACKSPACE_DRAFT === 'true',
     providers: providers(env.TINY_BACKSPACE_PROVIDERS),
-    anthropic: { model: nonEmpty(env.ANTHROPIC_MODEL) ?? DEFAULT_CONFIG.anthropic.model, ...(anthropicBaseUrl ? { baseUrl: anthropicBaseUrl } : {}) },
+    anthropic: {
+      model: nonEmpty(env.ANTHROPIC_MODEL) ?? DEFAULT_CONFIG.anthropic.model,
+      ...(anthropicBaseUrl ? { baseUrl: anthropicBaseUrl } : {}),
+      ...(thinkingBudget ? { thinkingBudgetTokens: Math.max(1024, Math.floor(thinkingBudget)) } : {}),
+    },
     openai: {
       model: nonEmpty(env.OPENAI_MODEL) ?? DEFAULT_CONFIG.openai.model,
       ...(openaiBaseUrl ? { baseUrl: openaiBaseUrl } : {}),
       ...(openaiToolUse === 'false' || openaiToolUse === '0' ? { toolUse: false } : {}),
+      ...(openaiApi === 'responses' || openaiApi === 'chat' ? { api: openaiApi } : {}),
     },
     e2b: {
       ...(e2bApiUrl ? { apiUrl: e2bApiUrl } : {}),

@@ -22,13 +22,15 @@ export interface EngineConfig {
   readonly draftPullRequests: boolean;
   /** Ordered fallback chain; `offline` is always tried last even if omitted. */
   readonly providers: readonly ProviderName[];
-  readonly anthropic: { readonly model: string; readonly baseUrl?: string };
+  /** `thinkingBudgetTokens` turns on extended thinking with that budget per turn (min 1,024; off when unset). */
+  readonly anthropic: { readonly model: string; readonly baseUrl?: string; readonly thinkingBudgetTokens?: number };
   /**
    * Also any OpenAI-compatible server (Ollama, llama.cpp, LM Studio) via `baseUrl`; a loopback `baseUrl`
    * needs no key. `toolUse: false` is for small local models without tool calling: they answer with
-   * SEARCH/REPLACE blocks or whole-file fences instead.
+   * SEARCH/REPLACE blocks or whole-file fences instead. `api`: `responses` (the default for api.openai.com)
+   * or `chat` (Chat Completions, the default for any other base URL).
    */
-  readonly openai: { readonly model: string; readonly baseUrl?: string; readonly toolUse?: boolean };
+  readonly openai: { readonly model: string; readonly baseUrl?: string; readonly toolUse?: boolean; readonly api?: 'responses' | 'chat' };
   /**
    * `timeoutMs` is the E2B sandbox's own lifetime, renewed while the run is active; after a host crash the
    * sandbox dies on its own once it lapses.
@@ -67,8 +69,12 @@ export interface AgentTuning {
   readonly retryBaseDelayMs?: number;
   /** Longest retry-after honoured; a longer one moves on to the next provider (default 30 s). */
   readonly retryAfterCapMs?: number;
-  /** Output tokens per model turn (default 8,192). */
+  /** Output tokens per model turn (default: 32,000, clamped to the model's own cap; see agent/model/output-caps.ts). */
   readonly maxOutputTokens?: number;
+  /** Silence allowed before a stream's first content, for reasoning models that think first (default 300 s). */
+  readonly firstTokenTimeoutMs?: number;
+  /** Tool results kept in full; older ones are replaced by a short note (default 8, 0 = never clear; see loop/context-editing.ts). */
+  readonly keepToolResults?: number;
 }
 
 /** Where secrets come from; each host supplies its own (environment, VS Code auth and SecretStorage). */
@@ -79,10 +85,16 @@ export interface SecretSource {
   e2bApiKey(): Promise<string | undefined>;
 }
 
+/**
+ * For the whole run, repair passes included. `maxTokens` counts the tokens a provider processes anew
+ * (uncached input, cache writes, output); cache reads are billed at a tenth and bounded by `maxCostUsd`.
+ * Sized so a 40-turn conversation on a 500-file repository finishes (bench/agent-conversation.ts).
+ */
 export const DEFAULT_BUDGET: BudgetConfig = {
-  maxTurns: 30,
-  maxTokens: 400_000,
-  maxWallClockMs: 10 * 60_000,
+  maxTurns: 60,
+  maxTokens: 2_000_000,
+  maxCostUsd: 5,
+  maxWallClockMs: 30 * 60_000,
 };
 
 export const DEFAULT_CONFIG: EngineConfig = {

@@ -6,7 +6,9 @@ import { redactSecrets } from '../../security/redact';
 import type { Agent, AgentContext, AgentResult } from '../agent';
 import { think } from '../agent-events';
 import { resolveTuning } from '../agent-tuning';
-import { RunBudget } from '../budget/run-budget';
+import type { RunBudget } from '../budget/run-budget';
+import { Conversation } from '../loop/conversation';
+import { AgentSession } from './agent-session';
 import { isProviderFailed } from '../failures/provider-failure';
 import { agentProgress, runProviderLoop } from '../loop/provider-loop';
 import { buildSystemPrompt } from '../loop/system-prompt';
@@ -48,26 +50,32 @@ export class FallbackChainAgent implements Agent {
 
   async run(context: AgentContext): Promise<AgentResult> {
     const tuning = resolveTuning(context.config);
-    const budget = new RunBudget(context.config.budget, this.options.now);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), budget.limits.maxWallClockMs);
+    // One session per run: repair passes bring the first pass's, so they share its budget and conversation.
+    const session = context.session ?? new AgentSession(context.config.budget, this.options.now);
+    const budget = session.budget;
+    const deadline = session.deadline();
     try {
-      return await this.runChain(context, tuning, budget, deadline.signal);
+      return await this.runChain(context, tuning, session, deadline);
     } finally {
-      clearTimeout(timer);
-      // The final tally, whether the run succeeded or not: what was spent is spent.
-      if (budget.turns > 0) think(context, 'budget', `Usage: ${budget.describe()}${budget.notes.size > 0 ? `. Note: ${[...budget.notes].join('; ')}` : ''}.`);
+      budget.pause();
+      // The tally so far, whether the pass succeeded or not: what was spent is spent.
+      if (budget.turns > 0) think(context, 'budget', `Usage${context.repairFeedback !== undefined ? ' of the run so far' : ''}: ${budget.describe()}${budget.notes.size > 0 ? `. Note: ${[...budget.notes].join('; ')}` : ''}.`);
     }
   }
 
-  private async runChain(context: AgentContext, tuning: ReturnType<typeof resolveTuning>, budget: RunBudget, deadline: AbortSignal): Promise<AgentResult> {
+  private async runChain(context: AgentContext, tuning: ReturnType<typeof resolveTuning>, session: AgentSession, deadline: AbortSignal): Promise<AgentResult> {
+    const budget: RunBudget = session.budget;
     const reasons: string[] = [];
     let anyProviderTried = false;
     const scrub = (text: string): string => redactSecrets(text, this.options.knownSecrets ?? []);
     let repoMap: RepoMap | undefined;
+    // A repair pass continues the conversation of the provider that finished; another one starts afresh.
+    const held = context.repairFeedback !== undefined ? session.held : undefined;
+    session.held = undefined;
 
     for (const [index, entry] of this.entries.entries()) {
       throwIfAborted(context.signal);
+      if (held !== undefined && index < held.entryIndex) continue;
       if (entry.kind === 'skipped') {
         think(context, 'provider', `Skipping ${entry.displayName}: ${entry.reason}.`, { provider: entry.name, reason: entry.reason });
         reasons.push(`${entry.displayName}: ${entry.reason}`);
@@ -123,10 +131,17 @@ export class FallbackChainAgent implements Agent {
       const snapshot = context.workspace.changes.snapshot();
       try {
         // Repository text (symbols in the map, file contents) may quote a token: scrub everything sent.
-        const system = scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub }));
+        const continuing = held !== undefined && held.entryIndex === index;
+        const system = continuing ? held.system : scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub }));
         const tools = new WorkspaceTools(context, this.options.knownSecrets ?? []);
-        const { summary } = await runProviderLoop({ client, context, tuning, budget, deadline, system, prompt: scrub(context.prompt), tools });
-        return { agent: client.label, summary, usage: budget.summary() };
+        const conversation = continuing ? held.conversation : new Conversation(scrub(context.prompt));
+        if (continuing) {
+          conversation.user({ text: scrub(context.repairFeedback ?? '') });
+          think(context, 'plan', `Continuing the conversation with ${client.displayName}: the check output goes to it as the next message.`, { provider: client.label });
+        }
+        const { summary, title } = await runProviderLoop({ client, context, tuning, budget, deadline, system, conversation, tools });
+        session.held = { entryIndex: index, conversation, system };
+        return { agent: client.label, summary, ...(title !== undefined ? { title } : {}), usage: budget.summary() };
       } catch (error) {
         if (hasCode(error, 'budget_exceeded') || hasCode(error, 'loop_detected')) {
           think(context, 'budget', `Stopped: ${(error as Error).message} No pull request will be opened.`, { provider: client.label, reason: (error as TinyBackspaceError).code });

@@ -5,6 +5,13 @@ import type { ResolvedTuning } from '../agent-tuning';
 import { AnthropicModel } from '../model/anthropic-model';
 import type { ModelClient } from '../model/model-client';
 import { OpenAIModel, isOfficialOpenAI, openaiDisplayName } from '../model/openai-model';
+import { OpenAIResponsesModel } from '../model/openai-responses-model';
+
+/** Responses for api.openai.com (and when asked for), Chat Completions for compatible servers. */
+export function openaiApiFor(config: EngineConfig['openai']): 'responses' | 'chat' {
+  if (config.api) return config.api;
+  return isOfficialOpenAI(config.baseUrl) && config.toolUse !== false ? 'responses' : 'chat';
+}
 
 /** A local OpenAI-compatible server (Ollama, llama.cpp, LM Studio) usually wants no key; the SDK needs some string. */
 export const NO_KEY_PLACEHOLDER = 'not-needed';
@@ -41,7 +48,15 @@ export function providerEntries(config: EngineConfig, secrets: ResolvedSecrets):
           kind: 'model',
           name,
           displayName: 'Anthropic',
-          create: (tuning) => new AnthropicModel({ apiKey, model: config.anthropic.model, ...(config.anthropic.baseUrl ? { baseUrl: config.anthropic.baseUrl } : {}), timeoutMs: tuning.idleTimeoutMs }),
+          create: (tuning) =>
+            new AnthropicModel({
+              apiKey,
+              model: config.anthropic.model,
+              ...(config.anthropic.baseUrl ? { baseUrl: config.anthropic.baseUrl } : {}),
+              ...(config.anthropic.thinkingBudgetTokens ? { thinkingBudgetTokens: config.anthropic.thinkingBudgetTokens } : {}),
+              // Headers of a thinking model's reply may take as long as its first token.
+              timeoutMs: tuning.firstTokenTimeoutMs,
+            }),
         };
       }
       case 'openai': {
@@ -61,7 +76,9 @@ export function providerEntries(config: EngineConfig, secrets: ResolvedSecrets):
           name,
           displayName,
           create: (tuning) =>
-            new OpenAIModel({ apiKey, model: config.openai.model, ...(baseUrl ? { baseUrl } : {}), timeoutMs: tuning.idleTimeoutMs, toolUse: config.openai.toolUse ?? true }),
+            openaiApiFor(config.openai) === 'responses'
+              ? new OpenAIResponsesModel({ apiKey, model: config.openai.model, ...(baseUrl ? { baseUrl } : {}), timeoutMs: tuning.firstTokenTimeoutMs })
+              : new OpenAIModel({ apiKey, model: config.openai.model, ...(baseUrl ? { baseUrl } : {}), timeoutMs: tuning.firstTokenTimeoutMs, toolUse: config.openai.toolUse ?? true }),
         };
       }
       case 'offline':

@@ -29,6 +29,15 @@ function label(status: number | undefined, kinds: readonly string[], fallback: s
 }
 
 /**
+ * The prompt no longer fits the context window. OpenAI says so in `code`; Anthropic only in the message of
+ * a 400 `invalid_request_error` ("prompt is too long: N tokens > M maximum"), the one place we read text.
+ */
+function isContextOverflow(error: SdkApiError, kinds: readonly string[]): boolean {
+  if (kinds.includes('context_length_exceeded')) return true;
+  return error instanceof Anthropic.APIError && error.status === 400 && /prompt is too long/i.test(error.message);
+}
+
+/**
  * Classifies an error from a model request or its stream. Branches on SDK classes, HTTP status and the
  * vendor's error type/code, never on message text (both SDKs' OpenAI errors have `name === 'Error'`).
  * Cancellation is decided by the caller before this is asked.
@@ -55,6 +64,9 @@ export function classifyFailure(error: unknown, options: { stalledMs?: number } 
     const withStatus = status === undefined ? {} : { status };
     if (kinds.some((kind) => QUOTA_CODES.has(kind) || kind === 'billing_error') || status === 402) {
       return { kind: 'quota', retryable: false, ...withStatus, description: label(status, kinds, 'quota exceeded') };
+    }
+    if (isContextOverflow(error, kinds)) {
+      return { kind: 'context_full', retryable: false, ...withStatus, description: `the prompt no longer fits the model's context window (${label(status, kinds, 'context_length_exceeded')})` };
     }
     if (status === 401 || status === 403 || kinds.includes('authentication_error') || kinds.includes('permission_error')) {
       return { kind: 'auth', retryable: false, ...withStatus, description: label(status, kinds, 'authentication failed') };

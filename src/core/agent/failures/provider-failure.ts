@@ -18,6 +18,12 @@ export type FailureKind =
   | 'auth'
   | 'bad_request'
   | 'malformed'
+  /** The model declined (Anthropic `refusal`, OpenAI `content_filter`): another provider may not. */
+  | 'refused'
+  /** The prompt no longer fits the model's context window. */
+  | 'context_full'
+  /** Reply after reply reached the output limit. */
+  | 'cut_off'
   | 'unknown';
 
 export interface FailureClass {

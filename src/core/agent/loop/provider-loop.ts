@@ -5,12 +5,15 @@ import { think } from '../agent-events';
 import type { ResolvedTuning } from '../agent-tuning';
 import type { RunBudget } from '../budget/run-budget';
 import { ProviderFailedError } from '../failures/provider-failure';
-import type { ConversationMessage, ModelClient, ToolResult } from '../model/model-client';
+import { stopKindOf, type ModelClient, type ToolResult } from '../model/model-client';
+import { turnOutputTokens } from '../model/output-caps';
 import { LoopDetector } from '../tools/loop-detector';
-import { TOOL_SPECS } from '../tools/tool-definitions';
 import type { WorkspaceTools } from '../tools/workspace-tools';
+import { clearOldToolResults } from './context-editing';
+import type { Conversation } from './conversation';
 import { applyPlainTextEdits, proseOf, reaskFailedEdits } from './plain-text-apply';
 import { requestTurn, type CompletedTurn } from './request-turn';
+import { budgetNote, cutOffCallResult, cutOffTextNote } from './turn-notes';
 
 export interface ProviderLoopInput {
   readonly client: ModelClient;
@@ -19,14 +22,20 @@ export interface ProviderLoopInput {
   readonly budget: RunBudget;
   readonly deadline: AbortSignal;
   readonly system: string;
-  /** The user's prompt, scrubbed of known secrets. */
-  readonly prompt: string;
+  /** Starts with the user's prompt (scrubbed of known secrets); a repair pass brings the earlier turns. */
+  readonly conversation: Conversation;
   readonly tools: WorkspaceTools;
+}
+
+export interface ProviderLoopResult {
+  readonly summary: string;
+  readonly title?: string;
 }
 
 const NUDGE = 'No file has changed yet. Use the tools to make the change the user asked for, then call finish; or call finish explaining why no change is needed.';
 const PLAIN_TEXT_NUDGE = 'No file has changed. Reply with SEARCH/REPLACE blocks or whole-file fences (```language:path/to/file) that make the change.';
-const CUT_OFF = 'Your reply was cut off at the output limit. Continue with smaller steps: one tool call at a time.';
+/** Replies in a row that hit the output limit before the provider is given up on. */
+const CUT_OFF_LIMIT = 3;
 
 /** Agent progress runs from the agent step's start (32) to just before `apply` (75) as turns are used. */
 export function agentProgress(budget: RunBudget): number {
@@ -34,53 +43,71 @@ export function agentProgress(budget: RunBudget): number {
   return STEP_PROGRESS.agent + Math.round((span * Math.min(budget.turns, budget.limits.maxTurns)) / Math.max(1, budget.limits.maxTurns));
 }
 
-function malformedFailure(client: ModelClient): ProviderFailedError {
-  return new ProviderFailedError(
-    client.label,
-    { kind: 'malformed', retryable: false, description: 'malformed tool calls' },
-    `${client.displayName}: malformed tool calls twice in a row, after being asked again once`,
-  );
+function failure(client: ModelClient, kind: 'malformed' | 'refused' | 'context_full' | 'cut_off', description: string, reason: string): ProviderFailedError {
+  return new ProviderFailedError(client.label, { kind, retryable: false, description }, `${client.displayName}: ${reason}`);
 }
 
 /**
  * The tool loop for one provider: ask, run the tool calls, send the results back, until the model calls
  * `finish` (or answers in plain text with edits, or stops after changing files). Bounded by the run budget
- * and the loop detector; a provider failure surfaces as ProviderFailedError for the chain to handle.
+ * and the loop detector; a provider failure (also a refusal or a full context window, which must never look
+ * like success) surfaces as ProviderFailedError for the chain to handle.
  */
-export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summary: string }> {
-  const { client, context, budget, tools } = input;
+export async function runProviderLoop(input: ProviderLoopInput): Promise<ProviderLoopResult> {
+  const { client, context, budget, tools, conversation } = input;
   const loopDetector = new LoopDetector();
-  const messages: ConversationMessage[] = [{ role: 'user', text: input.prompt }];
+  const outputLimit = turnOutputTokens(client.model, input.tuning.maxOutputTokens);
   let malformedStreak = 0;
+  let cutOffStreak = 0;
   let nudged = false;
   const progress = (): number => agentProgress(budget);
 
   for (;;) {
     budget.startTurn();
+    const cleared = clearOldToolResults(conversation, { keep: input.tuning.keepToolResults === 0 ? Infinity : input.tuning.keepToolResults });
+    if (cleared > 0) think(context, 'context', `Cleared ${cleared} old tool result(s) from the conversation; the newest ${input.tuning.keepToolResults} stay in full.`, { provider: client.label });
     const turn: CompletedTurn = await requestTurn(
       client,
-      { system: input.system, messages, tools: client.toolUse ? TOOL_SPECS : [], maxOutputTokens: input.tuning.maxOutputTokens },
+      { system: input.system, messages: conversation.messages, tools: client.toolUse ? tools.specs : [], maxOutputTokens: outputLimit },
       { context, tuning: input.tuning, budget, deadline: input.deadline, progress },
     );
     const recorded = budget.record(client.provider, client.model, turn.usage);
+    const usage = turn.usage;
     context.emit({
       kind: 'usage',
       type: 'info',
       step: 'agent',
       progress: progress(),
-      message: `Turn ${budget.turns} of ${budget.limits.maxTurns} (${client.label}): ${turn.usage.inputTokens} input tokens (${turn.usage.cacheReadTokens} cached), ${turn.usage.outputTokens} output, ~$${recorded.usage.cost_usd.toFixed(4)}; run total ~$${budget.totalCostUsd.toFixed(4)} (estimated)${recorded.costNote ? `; ${recorded.costNote}` : ''}`,
+      message: `Turn ${budget.turns} of ${budget.limits.maxTurns} (${client.label}): ${usage.inputTokens} input tokens (${usage.cacheReadTokens} read from cache, ${usage.cacheWriteTokens} written to it), ${usage.outputTokens} output, ~$${recorded.usage.cost_usd.toFixed(4)}; run total ~$${budget.totalCostUsd.toFixed(4)} (estimated)${recorded.costNote ? `; ${recorded.costNote}` : ''}`,
       usage: recorded.usage,
       total_cost_usd: Math.round(budget.totalCostUsd * 1_000_000) / 1_000_000,
     });
     budget.checkSpend();
-    messages.push({ role: 'assistant', text: turn.text, toolCalls: turn.toolCalls });
+
+    const stop = stopKindOf(turn.stopReason);
+    if (stop === 'refused') throw failure(client, 'refused', `refused (${turn.stopReason})`, `the model declined the request (stop reason ${turn.stopReason})`);
+    if (stop === 'context_full') throw failure(client, 'context_full', 'context window full', `the conversation filled the model's context window (stop reason ${turn.stopReason})`);
+    const cutOff = stop === 'cut_off';
+    if (cutOff) {
+      cutOffStreak += 1;
+      think(context, 'tool_decision', `${client.displayName}'s reply reached the output limit of ${outputLimit.toLocaleString('en-US')} tokens; telling it what was lost and to work in smaller steps.`, { provider: client.label, reason: 'output limit' });
+      if (cutOffStreak >= CUT_OFF_LIMIT) throw failure(client, 'cut_off', 'output limit', `${CUT_OFF_LIMIT} replies in a row reached the output limit of ${outputLimit} tokens`);
+    } else cutOffStreak = 0;
+
+    conversation.assistant(turn.text, turn.toolCalls, turn.opaque);
 
     if (turn.toolCalls.length > 0) {
       const results: ToolResult[] = [];
-      let finishedWith: string | undefined;
+      let finished: ProviderLoopResult | undefined;
       let anyMalformed = false;
       let anyFailed = false;
       for (const call of turn.toolCalls) {
+        if (cutOff && call.malformedJson !== undefined) {
+          // Cut off mid-arguments: not malformed, and repeating it would fail the same way.
+          results.push({ callId: call.id, content: `Error: ${cutOffCallResult(call, outputLimit)}`, isError: true });
+          anyFailed = true;
+          continue;
+        }
         loopDetector.record(call.name, call.malformedJson ?? call.input);
         if (call.name === 'finish' && anyFailed) {
           results.push({ callId: call.id, content: 'Error: not finished, because a call before it failed. Fix that first, then call finish again.', isError: true });
@@ -90,16 +117,20 @@ export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summa
         results.push(outcome.result);
         anyMalformed ||= outcome.malformed;
         anyFailed ||= outcome.result.isError;
-        if (outcome.mutated) loopDetector.progressed();
-        if (outcome.finishedWith !== undefined) finishedWith = outcome.finishedWith;
+        loopDetector.executed(call.name, call.malformedJson ?? call.input, outcome.mutated);
+        if (outcome.finishedWith !== undefined) finished = { summary: outcome.finishedWith, ...(outcome.finishedTitle !== undefined ? { title: outcome.finishedTitle } : {}) };
       }
-      if (finishedWith !== undefined) return { summary: finishedWith };
+      if (finished !== undefined) {
+        // Held back: a repair pass sends them first, so the conversation stays well-formed.
+        conversation.holdResults(results);
+        return finished;
+      }
       if (anyMalformed) {
         malformedStreak += 1;
-        if (malformedStreak >= 2) throw malformedFailure(client);
+        if (malformedStreak >= 2) throw failure(client, 'malformed', 'malformed tool calls', 'malformed tool calls twice in a row, after being asked again once');
         think(context, 'tool_decision', `${client.displayName} sent a malformed tool call; asking it once more.`, { provider: client.label, reason: 'malformed tool call' });
       } else malformedStreak = 0;
-      messages.push({ role: 'user', toolResults: results });
+      conversation.user({ toolResults: results, text: budgetNote(budget) });
       continue;
     }
 
@@ -108,25 +139,26 @@ export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summa
     if (parsed.edits.length > 0 || parsed.problems.length > 0) {
       const report = await applyPlainTextEdits(parsed, tools);
       if (report.mutated) loopDetector.progressed();
-      if (report.failures.length === 0) return { summary: proseOf(turn.text) || `Applied ${report.applied} edit(s).` };
-      // Only the failed edits are re-asked; the same failures three times over is a loop.
-      loopDetector.record('plain_text_edits', report.failures.map((failure) => failure.split('\n')[0]));
-      think(context, 'tool_decision', `${report.failures.length} of ${parsed.edits.length + parsed.problems.length} plain-text edit(s) did not apply; sending ${client.displayName} the actual lines and asking for those again.`, {
-        provider: client.label,
-        reason: 'edit did not apply',
-      });
-      messages.push({ role: 'user', text: reaskFailedEdits(report) });
+      if (report.failures.length === 0 && !cutOff) return { summary: proseOf(turn.text) || `Applied ${report.applied} edit(s).` };
+      if (report.failures.length > 0) {
+        // Only the failed edits are re-asked; the same failures three times over is a loop.
+        loopDetector.record('plain_text_edits', report.failures.map((problem) => problem.split('\n')[0]));
+        think(context, 'tool_decision', `${report.failures.length} of ${parsed.edits.length + parsed.problems.length} plain-text edit(s) did not apply; sending ${client.displayName} the actual lines and asking for those again.`, {
+          provider: client.label,
+          reason: 'edit did not apply',
+        });
+      }
+      const parts = [report.failures.length > 0 ? reaskFailedEdits(report) : '', cutOff ? cutOffTextNote(outputLimit) : ''].filter((part) => part !== '');
+      conversation.user({ text: parts.join('\n\n') });
       continue;
     }
-    if (turn.stopReason === 'max_tokens' || turn.stopReason === 'length') {
-      malformedStreak += 1;
-      if (malformedStreak >= 2) throw malformedFailure(client);
-      messages.push({ role: 'user', text: CUT_OFF });
+    if (cutOff) {
+      conversation.user({ text: `${cutOffTextNote(outputLimit)}\n\n${budgetNote(budget)}` });
       continue;
     }
-    if (context.workspace.changes.size > 0 || nudged) return { summary: proseOf(turn.text) };
+    if (context.workspace.changes.size > 0 || nudged) return { summary: proseOf(turn.text) || 'Made the change.' };
     nudged = true;
     think(context, 'tool_decision', `${client.displayName} answered without changing anything; reminding it how to make the change.`, { provider: client.label });
-    messages.push({ role: 'user', text: client.toolUse ? NUDGE : PLAIN_TEXT_NUDGE });
+    conversation.user({ text: client.toolUse ? NUDGE : PLAIN_TEXT_NUDGE });
   }
 }

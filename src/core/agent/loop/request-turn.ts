@@ -8,13 +8,15 @@ import { classifyFailure } from '../failures/classify-failure';
 import { ProviderFailedError, type FailureClass } from '../failures/provider-failure';
 import { backoffMs, formatDuration } from '../failures/retry-after';
 import { IdleWatchdog } from '../model/idle-watchdog';
-import { IncompleteStreamError, type ModelClient, type ToolCall, type TurnRequest, type TurnUsage } from '../model/model-client';
+import { IncompleteStreamError, type ModelClient, type OpaqueTurn, type ToolCall, type TurnRequest, type TurnUsage } from '../model/model-client';
 
 export interface CompletedTurn {
   readonly text: string;
   readonly toolCalls: readonly ToolCall[];
   readonly stopReason: string;
   readonly usage: TurnUsage;
+  /** Thinking blocks or reasoning items to send back unchanged with this turn. */
+  readonly opaque?: OpaqueTurn;
 }
 
 export interface TurnEnvironment {
@@ -34,15 +36,20 @@ async function streamOnce(client: ModelClient, request: TurnRequest, env: TurnEn
     switch (event.type) {
       case 'activity':
         break;
+      case 'content':
+        watchdog.content();
+        break;
       case 'text':
+        watchdog.content();
         partial.text += event.text;
         env.context.emit({ kind: 'ai_message', type: 'ai_message', step: 'agent', message: event.text, provider: client.label });
         break;
       case 'tool_call':
+        watchdog.content();
         toolCalls.push(event.call);
         break;
       case 'end':
-        return { text: partial.text, toolCalls, stopReason: event.stopReason, usage: event.usage };
+        return { text: partial.text, toolCalls, stopReason: event.stopReason, usage: event.usage, ...(event.opaque ? { opaque: event.opaque } : {}) };
     }
   }
   throw new IncompleteStreamError(`${client.displayName} stream ended without an end event`);
@@ -61,7 +68,7 @@ function giveUp(client: ModelClient, failure: FailureClass, reason: string, caus
 export async function requestTurn(client: ModelClient, request: TurnRequest, env: TurnEnvironment): Promise<CompletedTurn> {
   const { context, tuning, budget } = env;
   for (let attempt = 1; ; attempt += 1) {
-    const watchdog = new IdleWatchdog(tuning.idleTimeoutMs);
+    const watchdog = new IdleWatchdog(tuning.idleTimeoutMs, tuning.firstTokenTimeoutMs);
     const partial = { text: '' };
     try {
       return await streamOnce(client, request, env, watchdog, partial);
@@ -69,7 +76,7 @@ export async function requestTurn(client: ModelClient, request: TurnRequest, env
       watchdog.stop();
       if (context.signal.aborted) throw new CancelledError(abortReason(context.signal));
       if (env.deadline.aborted) throw budget.timeExceeded();
-      const failure = classifyFailure(error, watchdog.fired ? { stalledMs: watchdog.idleMs } : {});
+      const failure = classifyFailure(error, watchdog.fired ? { stalledMs: watchdog.limitMs } : {});
       const name = client.displayName;
       if (partial.text !== '') {
         think(context, 'fallback', `Discarded ${name}'s partial reply after ${failure.description}.`, { provider: client.label, reason: failure.description });

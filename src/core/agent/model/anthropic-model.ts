@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { IncompleteStreamError, StreamAbortedError, parseToolArguments, type ConversationMessage, type ModelClient, type ModelStreamEvent, type TurnRequest, type TurnUsage } from './model-client';
+import { EPHEMERAL, toAnthropicMessages } from './anthropic-messages';
+import { IncompleteStreamError, StreamAbortedError, parseToolArguments, type ModelClient, type ModelStreamEvent, type TurnRequest, type TurnUsage } from './model-client';
+import { modelOutputCap } from './output-caps';
 
-type MessageParam = Anthropic.Messages.MessageParam;
 type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
 
 export interface AnthropicModelOptions {
@@ -11,15 +12,18 @@ export interface AnthropicModelOptions {
   readonly baseUrl?: string;
   /** Wait for response headers; the idle watchdog covers the rest of the stream. */
   readonly timeoutMs: number;
+  /** Extended thinking with this budget per turn (at least 1,024); off when unset. */
+  readonly thinkingBudgetTokens?: number;
 }
 
-const EPHEMERAL = { type: 'ephemeral' } as const;
+const MIN_THINKING_BUDGET = 1_024;
 
 /**
  * Claude through `@anthropic-ai/sdk`. The SDK's own retries are off (`maxRetries: 0`): they would retry a
  * quota 429 and sleep any retry-after without a cap, and the agent's retry loop classifies instead.
- * Prompt caching: breakpoints on the system prompt, the last tool and the newest message, so each turn
- * reads the previous turns from the cache.
+ * Prompt caching: breakpoints on the last tool, the system prompt and the two newest user messages (see
+ * anthropic-messages.ts). With extended thinking on, each turn's thinking blocks are kept and sent back
+ * unchanged (signatures included), as the API requires across tool calls.
  */
 export class AnthropicModel implements ModelClient {
   readonly provider = 'anthropic' as const;
@@ -35,6 +39,16 @@ export class AnthropicModel implements ModelClient {
     this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseUrl ?? null, maxRetries: 0, timeout: options.timeoutMs });
   }
 
+  /** max_tokens covers thinking and the reply: the budget on top of the reply's share, within the model's cap. */
+  private limits(maxOutputTokens: number): { maxTokens: number; thinking?: { type: 'enabled'; budget_tokens: number } } {
+    const budget = this.options.thinkingBudgetTokens;
+    if (budget === undefined) return { maxTokens: maxOutputTokens };
+    const cap = modelOutputCap(this.model) ?? maxOutputTokens + budget;
+    const maxTokens = Math.min(cap, maxOutputTokens + Math.max(MIN_THINKING_BUDGET, budget));
+    const budgetTokens = Math.max(MIN_THINKING_BUDGET, Math.min(budget, maxTokens - MIN_THINKING_BUDGET));
+    return { maxTokens, thinking: { type: 'enabled', budget_tokens: budgetTokens } };
+  }
+
   async *stream(request: TurnRequest, signal: AbortSignal): AsyncGenerator<ModelStreamEvent> {
     const tools = request.tools.map((tool, index) => ({
       name: tool.name,
@@ -42,13 +56,15 @@ export class AnthropicModel implements ModelClient {
       input_schema: { ...tool.inputSchema, type: 'object' as const },
       ...(index === request.tools.length - 1 ? { cache_control: EPHEMERAL } : {}),
     }));
+    const { maxTokens, thinking } = this.limits(request.maxOutputTokens);
     const stream = await this.client.messages.create(
       {
         model: this.model,
-        max_tokens: request.maxOutputTokens,
+        max_tokens: maxTokens,
         system: [{ type: 'text', text: request.system, cache_control: EPHEMERAL }],
         messages: toAnthropicMessages(request.messages),
         ...(tools.length > 0 ? { tools } : {}),
+        ...(thinking ? { thinking } : {}),
         stream: true,
       },
       { signal, timeout: this.options.timeoutMs },
@@ -56,6 +72,7 @@ export class AnthropicModel implements ModelClient {
 
     const usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     const toolBlocks = new Map<number, { id: string; name: string; json: string }>();
+    const thinkingBlocks = new Map<number, ContentBlockParam>();
     let stopReason = '';
     let stopped = false;
     for await (const event of stream) {
@@ -69,16 +86,31 @@ export class AnthropicModel implements ModelClient {
           usage.output = start.output_tokens;
           break;
         }
-        case 'content_block_start':
-          if (event.content_block.type === 'tool_use') toolBlocks.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+        case 'content_block_start': {
+          const block = event.content_block;
+          if (block.type === 'tool_use') toolBlocks.set(event.index, { id: block.id, name: block.name, json: '' });
+          else if (block.type === 'thinking') thinkingBlocks.set(event.index, { type: 'thinking', thinking: block.thinking, signature: block.signature });
+          else if (block.type === 'redacted_thinking') thinkingBlocks.set(event.index, { type: 'redacted_thinking', data: block.data });
+          if (block.type !== 'text') yield { type: 'content' };
           break;
-        case 'content_block_delta':
-          if (event.delta.type === 'text_delta') yield { type: 'text', text: event.delta.text };
-          else if (event.delta.type === 'input_json_delta') {
+        }
+        case 'content_block_delta': {
+          const delta = event.delta;
+          if (delta.type === 'text_delta') yield { type: 'text', text: delta.text };
+          else if (delta.type === 'input_json_delta') {
             const block = toolBlocks.get(event.index);
-            if (block) block.json += event.delta.partial_json;
+            if (block) block.json += delta.partial_json;
+            yield { type: 'content' };
+          } else if (delta.type === 'thinking_delta' || delta.type === 'signature_delta') {
+            const block = thinkingBlocks.get(event.index);
+            if (block?.type === 'thinking') {
+              if (delta.type === 'thinking_delta') block.thinking += delta.thinking;
+              else block.signature += delta.signature;
+            }
+            yield { type: 'content' };
           }
           break;
+        }
         case 'content_block_stop': {
           const block = toolBlocks.get(event.index);
           if (block) {
@@ -102,40 +134,16 @@ export class AnthropicModel implements ModelClient {
     // An aborted raw stream just stops iterating; say so instead of pretending the turn ended.
     if (signal.aborted) throw new StreamAbortedError('The request was aborted.');
     if (!stopped) throw new IncompleteStreamError('The Anthropic stream ended before message_stop.');
+    // A block still open at the end was cut off (max_tokens): hand it over as the partial call it is.
+    for (const block of toolBlocks.values()) yield { type: 'tool_call', call: parseToolArguments(block.id, block.name, block.json) };
     const turnUsage: TurnUsage = {
-      // Anthropic counts cached prompt tokens separately from input_tokens; we report the whole prompt.
+      // Anthropic's input_tokens is the uncached part only; the whole prompt is the three together.
       inputTokens: usage.input + usage.cacheRead + usage.cacheWrite,
       outputTokens: usage.output,
       cacheReadTokens: usage.cacheRead,
       cacheWriteTokens: usage.cacheWrite,
     };
-    yield { type: 'end', stopReason, usage: turnUsage };
+    const thoughts = [...thinkingBlocks.entries()].sort((a, b) => a[0] - b[0]).map(([, block]) => block);
+    yield { type: 'end', stopReason, usage: turnUsage, ...(thoughts.length > 0 ? { opaque: { format: 'anthropic-thinking', items: thoughts } } : {}) };
   }
-}
-
-function toAnthropicMessages(messages: readonly ConversationMessage[]): MessageParam[] {
-  const converted = messages.map((message): MessageParam => {
-    if (message.role === 'assistant') {
-      const content: ContentBlockParam[] = [];
-      if (message.text !== '') content.push({ type: 'text', text: message.text });
-      for (const call of message.toolCalls) content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input ?? {} });
-      if (content.length === 0) content.push({ type: 'text', text: '(no reply)' });
-      return { role: 'assistant', content };
-    }
-    const content: ContentBlockParam[] = [];
-    for (const result of message.toolResults ?? []) {
-      content.push({ type: 'tool_result', tool_use_id: result.callId, content: result.content, ...(result.isError ? { is_error: true } : {}) });
-    }
-    if (message.text !== undefined && message.text !== '') content.push({ type: 'text', text: message.text });
-    if (content.length === 0) content.push({ type: 'text', text: '(continue)' });
-    return { role: 'user', content };
-  });
-  // Cache everything up to the newest message: the next turn then reads this prefix from the cache.
-  const last = converted[converted.length - 1];
-  if (last && Array.isArray(last.content)) {
-    const blocks = last.content as ContentBlockParam[];
-    const final = blocks[blocks.length - 1];
-    if (final && (final.type === 'text' || final.type === 'tool_result')) blocks[blocks.length - 1] = { ...final, cache_control: EPHEMERAL };
-  }
-  return converted;
 }

@@ -1,14 +1,22 @@
 /**
- * Aborts when nothing has happened for `idleMs`. The SDKs' `timeout` only covers the wait for response
+ * Aborts a model stream that has gone quiet. The SDKs' `timeout` only covers the wait for response
  * headers; a stream that stalls after them would otherwise hang the run until the wall-clock budget.
+ *
+ * Two allowances: until the model's first content (text, a tool call, or a reasoning/thinking item) it may
+ * be silent for `firstTokenMs`, because reasoning models think for minutes before the first token (and
+ * keep-alive pings are not content); after that, `idleMs` between events.
  */
 export class IdleWatchdog {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private started = false;
 
-  constructor(readonly idleMs: number) {
-    this.touch();
+  constructor(
+    readonly idleMs: number,
+    readonly firstTokenMs: number = idleMs,
+  ) {
+    this.arm();
   }
 
   get signal(): AbortSignal {
@@ -19,15 +27,31 @@ export class IdleWatchdog {
     return this.controller.signal.aborted;
   }
 
-  /** Something arrived: the idle period starts again. */
+  /** How long the silence was when it fired. */
+  get limitMs(): number {
+    return this.started ? this.idleMs : this.firstTokenMs;
+  }
+
+  /** Bytes arrived (a ping, a heartbeat): the current allowance starts again. */
   touch(): void {
-    if (this.stopped || this.fired) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.controller.abort(new Error(`no data for ${this.idleMs} ms`)), this.idleMs);
+    this.arm();
+  }
+
+  /** The model produced content: from now on only `idleMs` of silence is allowed. */
+  content(): void {
+    this.started = true;
+    this.arm();
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    if (this.stopped || this.fired) return;
+    clearTimeout(this.timer);
+    const limit = this.limitMs;
+    this.timer = setTimeout(() => this.controller.abort(new Error(`no data for ${limit} ms`)), limit);
   }
 }

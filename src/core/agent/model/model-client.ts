@@ -25,9 +25,19 @@ export interface ToolResult {
   readonly isError: boolean;
 }
 
+/**
+ * Vendor items the loop does not read but must send back unchanged on the next request: Anthropic
+ * `thinking`/`redacted_thinking` blocks (with their signatures), or a Responses API turn's whole output
+ * (reasoning items with encrypted content, function calls, messages). Tagged so a different client ignores them.
+ */
+export interface OpaqueTurn {
+  readonly format: 'anthropic-thinking' | 'openai-responses';
+  readonly items: readonly unknown[];
+}
+
 export type ConversationMessage =
   | { readonly role: 'user'; readonly text?: string; readonly toolResults?: readonly ToolResult[] }
-  | { readonly role: 'assistant'; readonly text: string; readonly toolCalls: readonly ToolCall[] };
+  | { readonly role: 'assistant'; readonly text: string; readonly toolCalls: readonly ToolCall[]; readonly opaque?: OpaqueTurn };
 
 export interface TurnRequest {
   readonly system: string;
@@ -37,6 +47,11 @@ export interface TurnRequest {
   readonly maxOutputTokens: number;
 }
 
+/**
+ * One turn's tokens as the provider bills them. `inputTokens` is the whole prompt; of it,
+ * `cacheReadTokens` were read from the prompt cache (about 0.1x the input price) and `cacheWriteTokens`
+ * written to it (Anthropic: 1.25x); the rest is uncached input at the full price.
+ */
 export interface TurnUsage {
   /** All prompt tokens, cached ones included. */
   readonly inputTokens: number;
@@ -53,7 +68,9 @@ export type ModelStreamEvent =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'tool_call'; readonly call: ToolCall }
   /** The turn is complete; a stream without this event was cut off. */
-  | { readonly type: 'end'; readonly stopReason: string; readonly usage: TurnUsage };
+  | { readonly type: 'end'; readonly stopReason: string; readonly usage: TurnUsage; readonly opaque?: OpaqueTurn }
+  /** Model output that is not shown arrived (thinking, reasoning, tool arguments): the first token is in. */
+  | { readonly type: 'content' };
 
 /** `openai` covers api.openai.com and any OpenAI-compatible server. */
 export type ProviderKind = 'anthropic' | 'openai';
@@ -72,6 +89,39 @@ export interface ModelClient {
    * (it never ends quietly without an `end` event unless the turn really completed).
    */
   stream(request: TurnRequest, signal: AbortSignal): AsyncGenerator<ModelStreamEvent>;
+}
+
+/**
+ * Stop reasons normalised across vendors. `cut_off`: the output limit was reached (Anthropic `max_tokens`,
+ * OpenAI `length`, Responses `incomplete: max_output_tokens`); `refused`: the model declined (Anthropic
+ * `refusal`, OpenAI `content_filter` or a refusal part); `context_full`: the prompt filled the context window.
+ */
+export type StopKind = 'done' | 'tool_use' | 'cut_off' | 'refused' | 'context_full' | 'other';
+
+export function stopKindOf(stopReason: string): StopKind {
+  switch (stopReason) {
+    case 'end_turn':
+    case 'stop':
+    case 'stop_sequence':
+    case 'completed':
+      return 'done';
+    case 'tool_use':
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_use';
+    case 'max_tokens':
+    case 'length':
+    case 'max_output_tokens':
+      return 'cut_off';
+    case 'refusal':
+    case 'content_filter':
+      return 'refused';
+    case 'model_context_window_exceeded':
+    case 'context_length_exceeded':
+      return 'context_full';
+    default:
+      return 'other';
+  }
 }
 
 /** Thrown by a client when its stream stopped without the vendor's end-of-message marker. */

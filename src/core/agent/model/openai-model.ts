@@ -73,6 +73,7 @@ export class OpenAIModel implements ModelClient {
         messages: toOpenAIMessages(request.system, request.messages),
         ...(tools.length > 0 ? { tools } : {}),
         // api.openai.com wants max_completion_tokens (reasoning models refuse max_tokens); local servers know max_tokens.
+        // Official models normally go through the Responses API (openai-responses-model.ts) instead.
         ...(this.official ? { max_completion_tokens: request.maxOutputTokens } : { max_tokens: request.maxOutputTokens }),
         stream: true,
         stream_options: { include_usage: true },
@@ -83,13 +84,17 @@ export class OpenAIModel implements ModelClient {
     const calls = new Map<number, { id: string; name: string; arguments: string }>();
     let finishReason: string | undefined;
     let usage: OpenAI.CompletionUsage | undefined;
+    let refused = false;
     for await (const chunk of stream) {
       yield { type: 'activity' };
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices[0];
       if (!choice) continue;
       if (choice.delta.content) yield { type: 'text', text: choice.delta.content };
+      // A refusal streams as its own field, with finish_reason `stop`: it must not pass for an answer.
+      if (choice.delta.refusal) refused = true;
       for (const delta of choice.delta.tool_calls ?? []) {
+        yield { type: 'content' };
         const call = calls.get(delta.index) ?? { id: '', name: '', arguments: '' };
         call.id ||= delta.id ?? '';
         call.name ||= delta.function?.name ?? '';
@@ -107,19 +112,26 @@ export class OpenAIModel implements ModelClient {
     const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
     yield {
       type: 'end',
-      stopReason: finishReason,
+      stopReason: refused ? 'refusal' : finishReason,
       usage: { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 },
     };
   }
 }
 
-function toOpenAIMessages(system: string, messages: readonly ConversationMessage[]): ChatMessage[] {
+/**
+ * Chat Completions shape of the conversation. An assistant message without text and without tool calls
+ * is left out: the API refuses `{"role":"assistant","content":null}` (an empty `length` turn would
+ * otherwise come back that way and fail the next request).
+ */
+export function toOpenAIMessages(system: string, messages: readonly ConversationMessage[]): ChatMessage[] {
   const converted: ChatMessage[] = [{ role: 'system', content: system }];
   for (const message of messages) {
     if (message.role === 'assistant') {
+      const text = message.text.trim() === '' ? null : message.text;
+      if (text === null && message.toolCalls.length === 0) continue;
       converted.push({
         role: 'assistant',
-        content: message.text === '' ? null : message.text,
+        content: text,
         ...(message.toolCalls.length > 0
           ? {
               tool_calls: message.toolCalls.map((call) => ({

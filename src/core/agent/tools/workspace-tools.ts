@@ -8,9 +8,9 @@ import { redactSecrets } from '../../security/redact';
 import { normalizeRepoPath, resolveWriteTarget, writablePath } from '../../workspace/path-guard';
 import type { AgentContext } from '../agent';
 import { toolEvent } from '../agent-events';
-import type { ToolCall, ToolResult } from '../model/model-client';
+import type { ToolCall, ToolResult, ToolSpec } from '../model/model-client';
 import { filesInScope, isGlob } from '../../workspace/glob';
-import { isToolKey, TOOL_EVENT_NAMES, TOOL_INPUTS, type ToolKey } from './tool-definitions';
+import { isToolKey, TOOL_EVENT_NAMES, TOOL_INPUTS, TOOL_SPECS, type ToolKey } from './tool-definitions';
 
 const READ_LINE_LIMIT = 400;
 const READ_CHAR_LIMIT = 60_000;
@@ -26,6 +26,8 @@ export interface ToolOutcome {
   readonly mutated: boolean;
   /** Set by `finish`. */
   readonly finishedWith?: string;
+  /** The pull-request title given with `finish`, if any. */
+  readonly finishedTitle?: string;
 }
 
 /** A refusal or failure the model should see and correct; never a crash of the run. */
@@ -55,6 +57,11 @@ export class WorkspaceTools {
     private readonly knownSecrets: readonly string[] = [],
   ) {
     this.secretFiles = new SecretFileGuard(context.workspace.root, context.signal);
+  }
+
+  /** The tools offered to the model in this run. */
+  get specs(): readonly ToolSpec[] {
+    return TOOL_SPECS;
   }
 
   async execute(call: ToolCall): Promise<ToolOutcome> {

@@ -1,16 +1,39 @@
 import type { AgentResult } from '../../agent/agent';
+import { AgentSession } from '../../agent/chain/agent-session';
 import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import type { RunContext } from '../run-context';
 import { runConfig } from '../run-config';
 import type { RunState } from '../run-state';
 import { requireState } from './require-state';
 
-/** Runs a fresh agent (with a fresh budget) over the run's workspace; the repair loop reuses it with feedback. */
-export async function runAgent(context: RunContext, state: RunState, prompt: string): Promise<AgentResult> {
+/** One agent session per run: every pass (the first and each repair) shares its budget and conversation. */
+const sessions = new WeakMap<RunState, AgentSession>();
+
+/** A repair pass that cannot continue the conversation (another provider) still sees the change so far. */
+const PATCH_CHARS = 12_000;
+
+function currentChange(state: RunState): string {
+  const patch = state.patch ?? '';
+  if (patch === '') return '';
+  const clipped = patch.length > PATCH_CHARS ? `${patch.slice(0, PATCH_CHARS)}\n… (${patch.length - PATCH_CHARS} more characters of the diff)` : patch;
+  return `\n\nThe change made so far (already staged; fix it, do not start over):\n\`\`\`diff\n${clipped}\n\`\`\``;
+}
+
+/**
+ * Runs the agent over the run's workspace. The first call creates the run's session; a repair pass
+ * (`repairFeedback` set) reuses it, so `maxTurns`, `maxTokens`, `maxCostUsd` and the agent's time bound the
+ * whole run, and the provider that finished continues its own conversation with the check output.
+ */
+export async function runAgent(context: RunContext, state: RunState, prompt: string, repairFeedback?: string): Promise<AgentResult> {
   const config = runConfig(context.deps.config, context.options);
+  let session = sessions.get(state);
+  if (session === undefined) {
+    session = new AgentSession(config.budget);
+    sessions.set(state, session);
+  }
   const agent = context.deps.createAgent({ config, secrets: state.secrets, logger: context.deps.logger });
   return agent.run({
-    prompt,
+    prompt: repairFeedback === undefined ? prompt : `${prompt}${currentChange(state)}`,
     workspace: requireState(state.workspace, 'workspace'),
     summary: requireState(state.summary, 'summary'),
     sandbox: requireState(state.sandbox, 'sandbox'),
@@ -18,6 +41,8 @@ export async function runAgent(context: RunContext, state: RunState, prompt: str
     signal: context.signal,
     logger: context.deps.logger,
     emit: (event) => context.emit(event),
+    session,
+    ...(repairFeedback === undefined ? {} : { repairFeedback }),
   });
 }
 

@@ -49,12 +49,13 @@ function fingerprint(state: RunState): string {
   return JSON.stringify(requireState(state.workspace, 'workspace').changes.list().map((change) => [change.path, change.after]));
 }
 
-/** Hands a regression back to the agent: a fresh agent run over the same workspace, then a new tree. */
+/** Hands a regression back to the agent (the same conversation and budget, see agent-step.ts), then builds a new tree. */
 async function repairWith(context: RunContext, state: RunState, feedback: string): Promise<boolean> {
   const before = fingerprint(state);
-  const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`);
+  const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`, feedback);
   const previous = state.agentResult;
-  state.agentResult = { ...result, summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
+  const title = result.title ?? previous?.title;
+  state.agentResult = { ...result, ...(title !== undefined ? { title } : {}), summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
   if (fingerprint(state) === before) return false;
   await describeChange(context, state);
   return true;
