@@ -10,6 +10,7 @@ export const DEFAULT_TUNING: ResolvedTuning = {
   retryBaseDelayMs: 1_000,
   retryAfterCapMs: 30_000,
   maxOutputTokens: 8_192,
+  commandTimeoutMs: 120_000,
 };
 
 export function resolveTuning(config: EngineConfig): ResolvedTuning {
@@ -25,5 +26,6 @@ export function resolveTuning(config: EngineConfig): ResolvedTuning {
     retryBaseDelayMs: pick('retryBaseDelayMs', 0),
     retryAfterCapMs: pick('retryAfterCapMs', 0),
     maxOutputTokens: Math.floor(pick('maxOutputTokens', 16)),
+    commandTimeoutMs: pick('commandTimeoutMs', 1_000),
   };
 }

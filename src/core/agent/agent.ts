@@ -14,6 +14,11 @@ export interface AgentContext {
   readonly config: EngineConfig;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /**
+   * Settles once the baseline checks are done with the sandbox checkout; the command tool waits for it so
+   * a command (and the staged edits written for it) never changes the tree under them.
+   */
+  readonly baselineSettled?: Promise<unknown>;
   emit(event: RunEventDraft): void;
 }
 
@@ -21,6 +26,8 @@ export interface AgentResult {
   /** Who produced the change, for the PR body: e.g. `anthropic (claude-sonnet-4-5)` or `offline`. */
   readonly agent: string;
   readonly summary: string;
+  /** The pull request title, when the model gave one with `finish`. */
+  readonly title?: string;
   readonly usage: readonly Usage[];
 }
 

@@ -57,6 +57,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
   const install = installPolicy(env.TINY_BACKSPACE_INSTALL_DEPENDENCIES);
   const repairAttempts = Number(nonEmpty(env.TINY_BACKSPACE_REPAIR_ATTEMPTS));
   const commandTimeoutMs = positiveNumber(env.TINY_BACKSPACE_COMMAND_TIMEOUT_MS);
+  const agentCommandTimeoutMs = positiveNumber(env.TINY_BACKSPACE_AGENT_COMMAND_TIMEOUT_MS);
   const openaiToolUse = nonEmpty(env.OPENAI_TOOL_USE)?.toLowerCase();
   return {
     ...DEFAULT_CONFIG,
@@ -84,6 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
     ...(install ? { installDependencies: install } : {}),
     ...(Number.isInteger(repairAttempts) && repairAttempts >= 0 ? { repairAttempts } : {}),
     ...(commandTimeoutMs ? { commandTimeoutMs } : {}),
+    ...(agentCommandTimeoutMs ? { agent: { commandTimeoutMs: agentCommandTimeoutMs } } : {}),
     budget: {
       ...DEFAULT_CONFIG.budget,
       maxTurns: positiveNumber(env.TINY_BACKSPACE_MAX_TURNS) ?? DEFAULT_CONFIG.budget.maxTurns,

@@ -62,6 +62,8 @@ export interface AgentTuning {
   readonly retryAfterCapMs?: number;
   /** Output tokens per model turn (default 8,192). */
   readonly maxOutputTokens?: number;
+  /** Time limit of one command the agent runs in the sandbox (`run_command`; default 120 s). */
+  readonly commandTimeoutMs?: number;
 }
 
 /** Where secrets come from; each host supplies its own (environment, VS Code auth and SecretStorage). */

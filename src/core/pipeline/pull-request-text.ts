@@ -5,12 +5,13 @@ function firstLine(text: string, max: number): string {
   return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
 }
 
-export function commitSubject(prompt: string): string {
-  return `Tiny Backspace: ${firstLine(prompt, 60)}`;
+/** The model's own title when it gave one with `finish`, else one made from the prompt. */
+export function commitSubject(prompt: string, title?: string): string {
+  return title && title.trim() !== '' ? firstLine(title, 72) : `Tiny Backspace: ${firstLine(prompt, 60)}`;
 }
 
-export function commitMessage(prompt: string, agent: string, requestId: string): string {
-  return `${commitSubject(prompt)}\n\n${prompt.trim()}\n\nAgent: ${agent}\nRequest: ${requestId}\n`;
+export function commitMessage(prompt: string, agent: string, requestId: string, title?: string): string {
+  return `${commitSubject(prompt, title)}\n\n${prompt.trim()}\n\nAgent: ${agent}\nRequest: ${requestId}\n`;
 }
 
 /** Markdown that a reviewer can trust: prompt as a quote, changed files, who made it, what was checked. */

@@ -8,7 +8,7 @@ import { resolveTuning } from '../agent-tuning';
 import { RunBudget } from '../budget/run-budget';
 import { isProviderFailed } from '../failures/provider-failure';
 import { agentProgress, runProviderLoop } from '../loop/provider-loop';
-import { buildSystemPrompt } from '../loop/system-prompt';
+import { buildSystemPrompt, type BudgetLeft } from '../loop/system-prompt';
 import { OfflineAgent } from '../offline/offline-agent';
 import { WorkspaceTools } from '../tools/workspace-tools';
 import type { ProviderEntry } from './provider-entries';
@@ -22,6 +22,17 @@ export interface FallbackChainOptions {
 }
 
 const NOT_CONFIGURED = 'no AI provider is configured; set ANTHROPIC_API_KEY or OPENAI_API_KEY, or a local model';
+
+/** What the system prompt says is left: turns, time, and tokens and cost where they are bounded. */
+function budgetLeft(budget: RunBudget): BudgetLeft {
+  const { limits } = budget;
+  return {
+    turns: Math.max(0, limits.maxTurns - budget.turns),
+    wallClockMs: budget.remainingMs,
+    tokens: Math.max(0, limits.maxTokens - budget.totalTokens),
+    ...(limits.maxCostUsd === undefined ? {} : { costUsd: Math.max(0, limits.maxCostUsd - budget.totalCostUsd) }),
+  };
+}
 
 function nextUsable(entries: readonly ProviderEntry[], after: number): string {
   for (const entry of entries.slice(after + 1)) {
@@ -113,10 +124,10 @@ export class FallbackChainAgent implements Agent {
       const snapshot = context.workspace.changes.snapshot();
       try {
         // Repository text (symbols in the map, file contents) may quote a token: scrub everything sent.
-        const system = scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub }));
         const tools = new WorkspaceTools(context, this.options.knownSecrets ?? []);
-        const { summary } = await runProviderLoop({ client, context, tuning, budget, deadline, system, prompt: scrub(context.prompt), tools });
-        return { agent: client.label, summary, usage: budget.summary() };
+        const system = scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub, commands: tools.commands, budget: budgetLeft(budget) }));
+        const { summary, title } = await runProviderLoop({ client, context, tuning, budget, deadline, system, prompt: scrub(context.prompt), tools });
+        return { agent: client.label, summary, ...(title === undefined ? {} : { title }), usage: budget.summary() };
       } catch (error) {
         if (hasCode(error, 'budget_exceeded') || hasCode(error, 'loop_detected')) {
           think(context, 'budget', `Stopped: ${(error as Error).message} No pull request will be opened.`, { provider: client.label, reason: (error as TinyBackspaceError).code });

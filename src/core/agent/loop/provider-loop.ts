@@ -7,7 +7,6 @@ import type { RunBudget } from '../budget/run-budget';
 import { ProviderFailedError } from '../failures/provider-failure';
 import type { ConversationMessage, ModelClient, ToolResult } from '../model/model-client';
 import { LoopDetector } from '../tools/loop-detector';
-import { TOOL_SPECS } from '../tools/tool-definitions';
 import type { WorkspaceTools } from '../tools/workspace-tools';
 import { applyPlainTextEdits, proseOf, reaskFailedEdits } from './plain-text-apply';
 import { requestTurn, type CompletedTurn } from './request-turn';
@@ -47,7 +46,7 @@ function malformedFailure(client: ModelClient): ProviderFailedError {
  * `finish` (or answers in plain text with edits, or stops after changing files). Bounded by the run budget
  * and the loop detector; a provider failure surfaces as ProviderFailedError for the chain to handle.
  */
-export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summary: string }> {
+export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summary: string; title?: string }> {
   const { client, context, budget, tools } = input;
   const loopDetector = new LoopDetector();
   const messages: ConversationMessage[] = [{ role: 'user', text: input.prompt }];
@@ -59,7 +58,7 @@ export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summa
     budget.startTurn();
     const turn: CompletedTurn = await requestTurn(
       client,
-      { system: input.system, messages, tools: client.toolUse ? TOOL_SPECS : [], maxOutputTokens: input.tuning.maxOutputTokens },
+      { system: input.system, messages, tools: client.toolUse ? tools.specs : [], maxOutputTokens: input.tuning.maxOutputTokens },
       { context, tuning: input.tuning, budget, deadline: input.deadline, progress },
     );
     const recorded = budget.record(client.provider, client.model, turn.usage);
@@ -78,6 +77,7 @@ export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summa
     if (turn.toolCalls.length > 0) {
       const results: ToolResult[] = [];
       let finishedWith: string | undefined;
+      let finishedTitle: string | undefined;
       let anyMalformed = false;
       let anyFailed = false;
       for (const call of turn.toolCalls) {
@@ -92,8 +92,9 @@ export async function runProviderLoop(input: ProviderLoopInput): Promise<{ summa
         anyFailed ||= outcome.result.isError;
         if (outcome.mutated) loopDetector.progressed();
         if (outcome.finishedWith !== undefined) finishedWith = outcome.finishedWith;
+        if (outcome.finishedTitle !== undefined) finishedTitle = outcome.finishedTitle;
       }
-      if (finishedWith !== undefined) return { summary: finishedWith };
+      if (finishedWith !== undefined) return { summary: finishedWith, ...(finishedTitle === undefined ? {} : { title: finishedTitle }) };
       if (anyMalformed) {
         malformedStreak += 1;
         if (malformedStreak >= 2) throw malformedFailure(client);

@@ -17,6 +17,8 @@ export async function runAgent(context: RunContext, state: RunState, prompt: str
     config,
     signal: context.signal,
     logger: context.deps.logger,
+    // Commands the agent runs share the checkout with the baseline checks: they wait for them.
+    ...(state.baseline ? { baselineSettled: state.baseline.then(() => undefined, () => undefined) } : {}),
     emit: (event) => context.emit(event),
   });
 }

@@ -50,7 +50,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
     gitDir,
     requireState(state.treeSha, 'treeSha'),
     requireState(state.baseSha, 'baseSha'),
-    commitMessage(request.prompt, agent.agent, context.requestId),
+    commitMessage(request.prompt, agent.agent, context.requestId, agent.title),
     signal,
   );
   state.commitSha = commit;
@@ -66,7 +66,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
       repo: target.repo,
       head: branch,
       base: requireState(state.baseBranch, 'baseBranch'),
-      title: commitSubject(request.prompt),
+      title: commitSubject(request.prompt, agent.title),
       body: pullRequestBody({
         prompt: request.prompt,
         agent: agent.agent,

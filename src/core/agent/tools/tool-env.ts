@@ -1,0 +1,74 @@
+import { isSecretPath, SECRET_FILE_REFUSAL } from '../../context/secret-files';
+import { redactSecrets } from '../../security/redact';
+import { normalizeRepoPath, resolveWriteTarget, writablePath } from '../../workspace/path-guard';
+import type { AgentContext } from '../agent';
+import { toolEvent, type ToolFields } from '../agent-events';
+import { filesInScope } from '../offline/glob-match';
+import { ToolRefusal } from './tool-outcome';
+
+/**
+ * What every tool shares: the run's context, the path policy (reads and writes), the scrubber and the one
+ * tool-event builder. A tool file holds only what its tool does.
+ */
+export class ToolEnv {
+  constructor(
+    readonly context: AgentContext,
+    /** Key and token values to scrub from anything sent back to the model. */
+    private readonly knownSecrets: readonly string[] = [],
+  ) {}
+
+  get workspace(): AgentContext['workspace'] {
+    return this.context.workspace;
+  }
+
+  /** Known secrets and credential-shaped values replaced, before the model or an event sees the text. */
+  scrub(text: string): string {
+    return redactSecrets(text, this.knownSecrets);
+  }
+
+  /** The one builder of `Tool: …` events (texts shortened there); scrubbed here. */
+  event(fields: ToolFields): void {
+    const scrubbed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) scrubbed[key] = typeof value === 'string' ? this.scrub(value) : value;
+    toolEvent(this.context, scrubbed as unknown as ToolFields);
+  }
+
+  /** Files the agent may see: tracked (or staged) files minus credential files, optionally in a scope. */
+  visibleFiles(scope?: string): string[] {
+    const files = this.workspace.files().filter((file) => !isSecretPath(file));
+    return scope && scope.trim() !== '' && scope.trim() !== '.' ? filesInScope(files, scope.trim()) : files;
+  }
+
+  readablePath(raw: string): string {
+    const normalized = normalizeRepoPath(raw);
+    if (isSecretPath(normalized)) throw new ToolRefusal(`${normalized}: ${SECRET_FILE_REFUSAL}.`);
+    return normalized;
+  }
+
+  /**
+   * Only tracked (or newly staged) files are read or edited: that honours .gitignore even for files a
+   * sandboxed command generated in the work tree (build output, node_modules, caches).
+   */
+  requireTracked(filePath: string): void {
+    if (!this.workspace.files().includes(filePath)) {
+      throw new ToolRefusal(`${filePath} is not a file of the repository (it does not exist, or it is ignored by .gitignore or generated). Use list_files or search to find the right path.`);
+    }
+  }
+
+  /** A tracked text file's current content (staged edits included), or a refusal the model can act on. */
+  async readText(filePath: string): Promise<string> {
+    this.requireTracked(filePath);
+    const content = await this.workspace.read(filePath);
+    if (content === null) throw new ToolRefusal(`${filePath} does not exist. Use list_files or search to find the right path.`);
+    if (content.includes('\0')) throw new ToolRefusal(`${filePath} is a binary file.`);
+    return content;
+  }
+
+  /** The write checks, before anything is staged: path rules, credential files, and symlinks on disk. */
+  async writableTarget(raw: string): Promise<string> {
+    const normalized = writablePath(raw);
+    if (isSecretPath(normalized)) throw new ToolRefusal(`${normalized}: ${SECRET_FILE_REFUSAL}.`);
+    await resolveWriteTarget(this.workspace.root, normalized);
+    return normalized;
+  }
+}
