@@ -78,7 +78,7 @@ describe('agent in the full pipeline', () => {
     anthropic.push(
       { kind: 'tool_calls', text: 'Reading the handler.', calls: [{ name: 'read_file', input: { path: 'src/signup.js' } }] },
       { kind: 'tool_calls', calls: [EDIT] },
-      { kind: 'tool_calls', calls: [{ name: 'finish', input: { summary: 'signup() now rejects an email without "@".' } }] },
+      { kind: 'tool_calls', calls: [{ name: 'finish', input: { summary: 'signup() now rejects an email without "@".', title: 'Reject signup emails without "@"' } }] },
     );
     const events = await collect({ repoUrl: `${github.url}/octo/shop`, prompt: PROMPT }, deps());
 
@@ -88,6 +88,7 @@ describe('agent in the full pipeline', () => {
     assert.equal(terminal.kind === 'completed' && terminal.agent, 'anthropic (claude-sonnet-4-6)');
     const [pull] = github.pulls('octo', 'shop');
     assert.ok(pull, 'a pull request was opened');
+    assert.equal(pull.title, 'Reject signup emails without "@"', 'the title the model gave with finish');
     assert.match(pull.body, /Produced by \*\*anthropic \(claude-sonnet-4-6\)\*\*/);
     assert.match(pull.body, /signup\(\) now rejects an email without "@"\./);
     const branch = await github.readBranchFiles('octo', 'shop', pull.head);

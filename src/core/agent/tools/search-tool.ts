@@ -75,6 +75,7 @@ export async function searchTool(env: ToolEnv, call: ToolCall, input: ToolInput<
     const content = await env.workspace.read(file).catch(() => null);
     if (content === null || content.length > SEARCH_FILE_BYTES || content.includes('\0')) continue;
     const lines = content.split('\n');
+    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
     const hits = matchingLines(lines, matcher);
     if (hits.length === 0) continue;
     total += hits.length;

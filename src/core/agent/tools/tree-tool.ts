@@ -48,7 +48,7 @@ export function renderTree(tree: DirNode, depth: number, limit = TREE_LINE_LIMIT
       lines.push(`${indent}${name}/ (${child.count} file${child.count === 1 ? '' : 's'})`);
       if (level + 1 < depth) walk(child, level + 1);
     }
-    for (const file of [...current.files].sort()) {
+    for (const file of [...current.files].sort((a, b) => a.localeCompare(b))) {
       if (lines.length >= limit) return void (cut = true);
       lines.push(`${indent}${file}`);
     }
