@@ -222,3 +222,62 @@ async function processesLeftAfterTeardown(marker: string, boundMs = 5_000): Prom
   }
   return left;
 }
+
+describe('the command tool and the change set', () => {
+  async function tools(t: TestContext, extra: Partial<Parameters<typeof recordingContext>[0]> & { baselineSettled?: Promise<unknown> } = {}) {
+    const ws = await isolatedWorkspace(t);
+    const run = recordingContext({ workspace: ws, prompt: 'p', config: testConfig({ agent: { commandTimeoutMs: 60_000 } }), ...extra });
+    const context = extra.baselineSettled ? { ...run.context, baselineSettled: extra.baselineSettled } : run.context;
+    const { WorkspaceTools } = await import('../../src/core/agent/tools/workspace-tools');
+    const runner = new WorkspaceTools(context, [ANTHROPIC_KEY]);
+    let id = 0;
+    return { ws, run, call: (name: string, input: Record<string, unknown>) => runner.execute({ id: `c${++id}`, name, input }) };
+  }
+
+  test('what a command writes never enters the change set; tracked files it changes are reported; staged ones are put back', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const { ws, call } = await tools(t);
+    await call('edit_file', { path: 'src/sum.js', old_str: '  return a - b;', new_str: FIXED_LINE });
+    const outcome = await call('run_command', { command: 'cat src/sum.js; echo "// formatted" >> README.md; echo junk > src/sum.js; mkdir -p build && echo out > build/out.txt' });
+    assert.equal(outcome.result.isError, false, outcome.result.content);
+    assert.match(outcome.result.content, /return a \+ b;/, 'the command saw the staged edit');
+    assert.match(outcome.result.content, /The command changed 1 tracked file\(s\) that are not part of your change: README\.md/);
+    // The change set holds exactly the edit made with the edit tools.
+    assert.deepEqual(ws.workspace.changes.list().map((change) => [change.path, change.after]), [['src/sum.js', BUGGY.replace('  return a - b;', FIXED_LINE)]]);
+    // The staged file the command overwrote is back to its base bytes on disk; the build output stays (ignored by the commit).
+    assert.equal(await readFile(path.join(ws.root, 'src/sum.js'), 'utf8'), BUGGY);
+    assert.equal(await readFile(path.join(ws.root, 'build/out.txt'), 'utf8'), 'out\n');
+    assert.ok(!ws.workspace.files().includes('build/out.txt'), 'generated files are not files of the repository');
+  });
+
+  test('a command that outlives its limit is stopped and reported as timed out', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const { call, run } = await tools(t);
+    const marker = `tb-timeout-${randomBytes(6).toString('hex')}`;
+    const outcome = await call('run_command', { command: `echo begun; exec -a ${marker} sleep 300`, timeout_seconds: 1 });
+    assert.equal(outcome.result.isError, false);
+    assert.match(outcome.result.content, /^\$ echo begun/);
+    assert.match(outcome.result.content, /begun\nTimed out after 1 s: the command and everything it started were stopped/);
+    assert.deepEqual(await processesLeftAfterTeardown(marker), []);
+    const bash = run.of('tool').filter((event) => event.tool === 'Bash');
+    assert.equal(bash.length, 1);
+    assert.equal(bash[0]?.exit_code, undefined, 'a timed-out command has no exit code');
+  });
+
+  test('a command waits until the baseline checks are done with the checkout', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    let release: () => void = () => {};
+    const baselineSettled = new Promise<void>((resolve) => (release = resolve));
+    const { call, run } = await tools(t, { baselineSettled });
+    await call('edit_file', { path: 'src/sum.js', old_str: '  return a - b;', new_str: FIXED_LINE });
+    const pending = call('run_command', { command: 'echo ran' });
+    // Let the tool get as far as it can on its own: it must be waiting, with nothing written to the checkout.
+    for (let spin = 0; spin < 20; spin += 1) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(run.of('step_progress').some((event) => event.message.startsWith('Waiting for the baseline checks')));
+    assert.ok(!run.of('step_progress').some((event) => event.message.startsWith('Running in the sandbox')));
+    assert.equal(await readFile(path.join(run.context.workspace.root, 'src/sum.js'), 'utf8'), BUGGY, 'the baseline still sees the base tree');
+    release();
+    const outcome = await pending;
+    assert.match(outcome.result.content, /ran\nExit code 0/);
+  });
+});

@@ -119,5 +119,6 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
       ? ''
       : `\nThe command changed ${changedByCommand.length} tracked file(s) that are not part of your change: ${changedByCommand.slice(0, 20).join(', ')}${changedByCommand.length > 20 ? ', …' : ''}. The pull request holds only your edits; make a change with the edit tools if it belongs there.`;
   env.event({ tool: 'Bash', message: `Tool: Bash ${shown}`, command: input.command, output: text, ...(timedOut ? {} : { exit_code: exitCode }) });
-  return ok(call, `$ ${env.scrub(input.command)}\n${text === '' ? '(no output)' : text}\n${status}${output.truncated ? ' (Output was cut in the middle; the start and the end are shown.)' : ''}${touched}`);
+  const body = text === '' ? '(no output)\n' : text.endsWith('\n') ? text : `${text}\n`;
+  return ok(call, `$ ${env.scrub(input.command)}\n${body}${status}${output.truncated ? ' (Output was cut in the middle; the start and the end are shown.)' : ''}${touched}`);
 }
