@@ -224,9 +224,9 @@ async function processesLeftAfterTeardown(marker: string, boundMs = 5_000): Prom
 }
 
 describe('the command tool and the change set', () => {
-  async function tools(t: TestContext, extra: Partial<Parameters<typeof recordingContext>[0]> & { baselineSettled?: Promise<unknown> } = {}) {
-    const ws = await isolatedWorkspace(t);
-    const run = recordingContext({ workspace: ws, prompt: 'p', config: testConfig({ agent: { commandTimeoutMs: 60_000 } }), ...extra });
+  async function tools(t: TestContext, extra: Partial<Parameters<typeof recordingContext>[0]> & { baselineSettled?: Promise<unknown>; files?: FileTree } = {}) {
+    const ws = await isolatedWorkspace(t, extra.files ?? REPO);
+    const run = recordingContext({ workspace: ws, prompt: 'p', config: testConfig({ agent: { commandTimeoutMs: 60_000 } }), ...(extra.signal ? { signal: extra.signal } : {}) });
     const context = extra.baselineSettled ? { ...run.context, baselineSettled: extra.baselineSettled } : run.context;
     const { WorkspaceTools } = await import('../../src/core/agent/tools/workspace-tools');
     const runner = new WorkspaceTools(context, [ANTHROPIC_KEY]);
@@ -279,5 +279,17 @@ describe('the command tool and the change set', () => {
     release();
     const outcome = await pending;
     assert.match(outcome.result.content, /ran\nExit code 0/);
+  });
+
+  test('credential files are not in the checkout while a command runs, and come back after it', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const dotenv = `DB_PASSWORD=pw${randomBytes(8).toString('hex')}\n`;
+    const { ws, call } = await tools(t, { files: { ...REPO, '.env': dotenv, 'deploy/id_rsa': 'PRIVATE\n' } });
+    const outcome = await call('run_command', { command: 'cat .env deploy/id_rsa 2>&1; ls -A' });
+    assert.ok(!outcome.result.content.includes(dotenv.trim()), 'a command printed the .env the read tool refuses');
+    assert.match(outcome.result.content, /cat: \.env: No such file or directory/);
+    assert.match(outcome.result.content, /2 credential file\(s\), such as \.env files and keys, were not in the checkout/);
+    assert.equal(await readFile(path.join(ws.root, '.env'), 'utf8'), dotenv, 'restored after the command');
+    assert.equal(await readFile(path.join(ws.root, 'deploy/id_rsa'), 'utf8'), 'PRIVATE\n');
   });
 });

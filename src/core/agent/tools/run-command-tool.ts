@@ -87,6 +87,7 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
   let exitCode: number;
   let timedOut: boolean;
   let changedByCommand: string[];
+  let hidden: number;
   try {
     const run = await new StagedCheckout(context.sandbox, context.workspace).around(context.signal, () =>
       context.sandbox.exec(['bash', '-lc', input.command], {
@@ -102,6 +103,7 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
     );
     ({ exitCode, timedOut } = run.result);
     changedByCommand = run.changedByCommand;
+    hidden = run.hiddenCredentialFiles;
   } catch (error) {
     live.dispose();
     if (context.signal.aborted) throw error instanceof CancelledError ? error : new CancelledError(abortReason(context.signal));
@@ -118,7 +120,8 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
     changedByCommand.length === 0
       ? ''
       : `\nThe command changed ${changedByCommand.length} tracked file(s) that are not part of your change: ${changedByCommand.slice(0, 20).join(', ')}${changedByCommand.length > 20 ? ', …' : ''}. The pull request holds only your edits; make a change with the edit tools if it belongs there.`;
+  const withheld = hidden === 0 ? '' : `\n(${hidden} credential file(s), such as .env files and keys, were not in the checkout while the command ran.)`;
   env.event({ tool: 'Bash', message: `Tool: Bash ${shown}`, command: input.command, output: text, ...(timedOut ? {} : { exit_code: exitCode }) });
   const body = text === '' ? '(no output)\n' : text.endsWith('\n') ? text : `${text}\n`;
-  return ok(call, `$ ${env.scrub(input.command)}\n${body}${status}${output.truncated ? ' (Output was cut in the middle; the start and the end are shown.)' : ''}${touched}`);
+  return ok(call, `$ ${env.scrub(input.command)}\n${body}${status}${output.truncated ? ' (Output was cut in the middle; the start and the end are shown.)' : ''}${touched}${withheld}`);
 }

@@ -1,5 +1,6 @@
 import { chmod, lstat, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { isSecretPath } from '../../context/secret-files';
 import type { Sandbox } from '../../sandbox/sandbox';
 import { resolveWriteTarget } from '../../workspace/path-guard';
 import type { Workspace } from '../../workspace/workspace';
@@ -26,7 +27,9 @@ function sameCheckout(sandbox: Sandbox, workspace: Workspace): boolean {
  *   mode back, so the checkout is the base tree again between commands, and the apply step, the checks
  *   and the commit see only the change set;
  * - tracked files the command itself changed are reported, never staged: the commit is built from the
- *   change set alone.
+ *   change set alone;
+ * - credential files (.env*, keys, ...) are taken out of the checkout while the command runs, so a
+ *   command cannot print what the read tools refuse to show.
  * For the local sandbox the checkout is the host directory; for E2B it is the sandbox's own copy.
  */
 export class StagedCheckout {
@@ -36,19 +39,21 @@ export class StagedCheckout {
   ) {}
 
   /** Runs `task` with the staged change written into the checkout; returns its result and what it touched. */
-  async around<T>(signal: AbortSignal, task: () => Promise<T>): Promise<{ result: T; changedByCommand: string[] }> {
+  async around<T>(signal: AbortSignal, task: () => Promise<T>): Promise<{ result: T; changedByCommand: string[]; hiddenCredentialFiles: number }> {
     const local = sameCheckout(this.sandbox, this.workspace);
     const originals: Original[] = [];
     try {
       for (const change of this.workspace.changes.list()) {
         originals.push(await this.writeOne(change.path, change.after, local, signal));
       }
+      const credentialFiles = this.workspace.files().filter((file) => isSecretPath(file));
+      for (const file of credentialFiles) originals.push(await this.writeOne(file, null, local, signal));
       const staged = new Set(originals.map((original) => original.path));
       const before = local ? await this.fingerprints(staged) : undefined;
       const result = await task();
       const after = before ? await this.fingerprints(staged) : undefined;
       const changedByCommand = before && after ? [...before.keys()].filter((file) => before.get(file) !== after.get(file)) : [];
-      return { result, changedByCommand };
+      return { result, changedByCommand, hiddenCredentialFiles: credentialFiles.length };
     } finally {
       await this.restore(originals, local);
     }
