@@ -11,6 +11,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
+  ['Agent tools: diff, search, tree, command output (issue: agent tools)', './agent-tools', 'benchAgentTools'],
 ];
 
 async function main(): Promise<void> {

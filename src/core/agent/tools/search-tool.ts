@@ -12,11 +12,23 @@ const SEARCH_FILE_BYTES = 1024 * 1024;
 const LONG_LINE = 2_000;
 const SHOWN_LINE_CHARS = 200;
 const ANSWER_CHARS = 40_000;
+/** A search that takes longer stops and says so: a slow regex over a large repository must not stall the run. */
+export const SEARCH_TIME_BUDGET_MS = 5_000;
 
 export type LineMatcher = (line: string) => boolean;
 
+/**
+ * A group that repeats something which itself repeats, e.g. `(a+)+`, `(\w*)*`, `(x+){2,}`: the shape that
+ * makes a backtracking engine take exponential time on a near-miss line. JavaScript's RegExp cannot be
+ * interrupted, so such a pattern is refused up front, with the way around it.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
+
 export function lineMatcher(input: Pick<ToolInput<'search'>, 'query' | 'regex' | 'case_sensitive'>): LineMatcher {
   if (input.regex) {
+    if (NESTED_QUANTIFIER.test(input.query)) {
+      throw new ToolRefusal('this regular expression repeats a group that itself repeats (such as (a+)+), which can take exponential time; write it without the nested repetition, or search for plain text.');
+    }
     let pattern: RegExp;
     try {
       pattern = new RegExp(input.query, input.case_sensitive ? '' : 'i');
@@ -70,8 +82,14 @@ export async function searchTool(env: ToolEnv, call: ToolCall, input: ToolInput<
   let total = 0;
   let files = 0;
   let shownMatches = 0;
+  let stoppedAt: string | undefined;
+  const started = performance.now();
   for (const file of env.visibleFiles(input.path)) {
     if (env.context.signal.aborted || isBinaryPath(file)) continue;
+    if (performance.now() - started > SEARCH_TIME_BUDGET_MS) {
+      stoppedAt = file;
+      break;
+    }
     const content = await env.workspace.read(file).catch(() => null);
     if (content === null || content.length > SEARCH_FILE_BYTES || content.includes('\0')) continue;
     const lines = content.split('\n');
@@ -97,8 +115,9 @@ export async function searchTool(env: ToolEnv, call: ToolCall, input: ToolInput<
     ...(input.path ? { filepath: input.path } : {}),
     output: `${total} match(es) in ${files} file(s)`,
   });
-  if (total === 0) return ok(call, 'No matches.');
+  const stopped = stoppedAt === undefined ? '' : `\n(The search stopped after ${SEARCH_TIME_BUDGET_MS / 1000} s, before ${stoppedAt}; narrow it with path, or use plain text instead of a regex.)`;
+  if (total === 0) return ok(call, `No matches.${stopped}`);
   const hidden = input.files_only ? files - Math.min(files, SEARCH_FILE_LIMIT) : total - shownMatches;
   const more = hidden > 0 ? `\n(${hidden} more ${input.files_only ? 'files' : 'matches'}; narrow the search with path or a more specific query.)` : '';
-  return ok(call, env.scrub(shortenText(out.join('\n'), ANSWER_CHARS) + more));
+  return ok(call, env.scrub(shortenText(out.join('\n'), ANSWER_CHARS) + more + stopped));
 }
