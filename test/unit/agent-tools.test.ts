@@ -140,6 +140,14 @@ describe('search', () => {
     assert.equal(grouped.result.content, ['f.txt:1: alpha', 'f.txt-2- one', '--', 'f.txt-6- five', 'f.txt:7: alpha', 'f.txt-8- six'].join('\n'));
   });
 
+  test('a regex that repeats a repeating group is refused before it can backtrack for minutes', async (t) => {
+    const { call } = await setUp(t);
+    const outcome = await call('search', { query: '(a+)+$', regex: true });
+    assert.equal(outcome.result.isError, true);
+    assert.match(outcome.result.content, /exponential time/);
+    assert.equal((await call('search', { query: 'const (a|b) =', regex: true })).result.isError, false);
+  });
+
   test('files_only lists the matching files with their counts', async (t) => {
     const { call, run } = await setUp(t);
     const outcome = await call('search', { query: 'greet', files_only: true });
