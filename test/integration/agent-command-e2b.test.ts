@@ -25,7 +25,7 @@ test('run_command in E2B sees the staged edit; the sandbox copy and the host che
   assert.ok(sandbox instanceof E2bSandbox);
   await sandbox.importTree(ws.root, new AbortController().signal);
 
-  const run = recordingContext({ workspace: { ...ws, sandbox }, prompt: 'p', config: testConfig() });
+  const run = recordingContext({ workspace: { ...ws, sandbox } as unknown as typeof ws, prompt: 'p', config: testConfig() });
   const tools = new WorkspaceTools(run.context);
   assert.ok(tools.specs.some((spec) => spec.name === 'run_command'), 'E2B isolates commands');
   await tools.execute({ id: '1', name: 'edit_file', input: { path: 'src/sum.js', old_str: 'a - b', new_str: 'a + b' } });

@@ -227,7 +227,10 @@ describe('the command tool and the change set', () => {
   async function tools(t: TestContext, extra: Partial<Parameters<typeof recordingContext>[0]> & { baselineSettled?: Promise<unknown>; files?: FileTree } = {}) {
     const ws = await isolatedWorkspace(t, extra.files ?? REPO);
     const run = recordingContext({ workspace: ws, prompt: 'p', config: testConfig({ agent: { commandTimeoutMs: 60_000 } }), ...(extra.signal ? { signal: extra.signal } : {}) });
-    const context = extra.baselineSettled ? { ...run.context, baselineSettled: extra.baselineSettled } : run.context;
+    // The pipeline reads the base from its git directory; here the fixture's own files are the base.
+    const base = extra.files ?? REPO;
+    const readBaseFile = async (file: string) => base[file] ?? null;
+    const context = { ...run.context, readBaseFile, ...(extra.baselineSettled ? { baselineSettled: extra.baselineSettled } : {}) };
     const { WorkspaceTools } = await import('../../src/core/agent/tools/workspace-tools');
     const runner = new WorkspaceTools(context, [ANTHROPIC_KEY]);
     let id = 0;
@@ -241,7 +244,8 @@ describe('the command tool and the change set', () => {
     const outcome = await call('run_command', { command: 'cat src/sum.js; echo "// formatted" >> README.md; echo junk > src/sum.js; mkdir -p build && echo out > build/out.txt' });
     assert.equal(outcome.result.isError, false, outcome.result.content);
     assert.match(outcome.result.content, /return a \+ b;/, 'the command saw the staged edit');
-    assert.match(outcome.result.content, /The command changed 1 tracked file\(s\) that are not part of your change: README\.md/);
+    assert.match(outcome.result.content, /The command changed 1 tracked file\(s\) outside your change; they were put back to their committed content: README\.md/);
+    assert.equal(await readFile(path.join(ws.root, 'README.md'), 'utf8'), REPO['README.md'], 'the agent reads the base again, not the command\'s rewrite');
     // The change set holds exactly the edit made with the edit tools.
     assert.deepEqual(ws.workspace.changes.list().map((change) => [change.path, change.after]), [['src/sum.js', BUGGY.replace('  return a - b;', FIXED_LINE)]]);
     // The staged file the command overwrote is back to its base bytes on disk; the build output stays (ignored by the commit).

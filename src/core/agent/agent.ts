@@ -19,6 +19,11 @@ export interface AgentContext {
    * a command (and the staged edits written for it) never changes the tree under them.
    */
   readonly baselineSettled?: Promise<unknown>;
+  /**
+   * A file as committed at the base, read from the trusted git directory (never from the checkout a
+   * command can write): the command tool puts back tracked files a command changed.
+   */
+  readonly readBaseFile?: (relativePath: string, signal: AbortSignal) => Promise<string | null>;
   emit(event: RunEventDraft): void;
 }
 

@@ -5,7 +5,7 @@ import { normalizeRepoPath } from '../../workspace/path-guard';
 import { resolveTuning } from '../agent-tuning';
 import type { ToolCall } from '../model/model-client';
 import { HeadTailOutput, ThrottledLines } from './command-output';
-import { StagedCheckout } from './staged-checkout';
+import { StagedCheckout, type CommandSideEffects } from './staged-checkout';
 import type { ToolEnv } from './tool-env';
 import type { ToolInput } from './tool-definitions';
 import { failed, ok, type ToolOutcome } from './tool-outcome';
@@ -36,6 +36,19 @@ export function commandTimeoutMs(config: EngineConfig): number {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+function listed(files: readonly string[]): string {
+  return `${files.slice(0, 20).join(', ')}${files.length > 20 ? `, … (${files.length - 20} more)` : ''}`;
+}
+
+/** What the model hears about files the command changed behind the edit tools' back. */
+function describeSideEffects(effects: CommandSideEffects): string {
+  const parts: string[] = [];
+  if (effects.restored.length > 0) parts.push(`The command changed ${effects.restored.length} tracked file(s) outside your change; they were put back to their committed content: ${listed(effects.restored)}.`);
+  if (effects.leftChanged.length > 0) parts.push(`The command changed ${effects.leftChanged.length} tracked file(s) that are not part of your change: ${listed(effects.leftChanged)}.`);
+  if (parts.length === 0) return '';
+  return `\n${parts.join(' ')} The pull request holds only your edits; make such a change with the edit tools if it belongs there.`;
 }
 
 /** Waits for the baseline checks to be done with the checkout, or for a cancel. */
@@ -86,10 +99,10 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
   const started = Date.now();
   let exitCode: number;
   let timedOut: boolean;
-  let changedByCommand: string[];
+  let sideEffects: CommandSideEffects;
   let hidden: number;
   try {
-    const run = await new StagedCheckout(context.sandbox, context.workspace).around(context.signal, () =>
+    const run = await new StagedCheckout(context.sandbox, context.workspace, context.readBaseFile).around(context.signal, () =>
       context.sandbox.exec(['bash', '-lc', input.command], {
         ...(cwd === undefined ? {} : { cwd }),
         env: { NO_COLOR: '1', TERM: 'dumb' },
@@ -102,7 +115,7 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
       }),
     );
     ({ exitCode, timedOut } = run.result);
-    changedByCommand = run.changedByCommand;
+    sideEffects = run.sideEffects;
     hidden = run.hiddenCredentialFiles;
   } catch (error) {
     live.dispose();
@@ -116,10 +129,7 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
   const status = timedOut
     ? `Timed out after ${seconds(timeoutMs)}: the command and everything it started were stopped. Run something shorter or narrower (one test file), or ask for a longer limit (agent.commandTimeoutMs).`
     : `Exit code ${exitCode} after ${seconds(Date.now() - started)}.`;
-  const touched =
-    changedByCommand.length === 0
-      ? ''
-      : `\nThe command changed ${changedByCommand.length} tracked file(s) that are not part of your change: ${changedByCommand.slice(0, 20).join(', ')}${changedByCommand.length > 20 ? ', …' : ''}. The pull request holds only your edits; make a change with the edit tools if it belongs there.`;
+  const touched = describeSideEffects(sideEffects);
   const withheld = hidden === 0 ? '' : `\n(${hidden} credential file(s), such as .env files and keys, were not in the checkout while the command ran.)`;
   env.event({ tool: 'Bash', message: `Tool: Bash ${shown}`, command: input.command, output: text, ...(timedOut ? {} : { exit_code: exitCode }) });
   const body = text === '' ? '(no output)\n' : text.endsWith('\n') ? text : `${text}\n`;

@@ -16,6 +16,16 @@ interface Original {
 /** Size, time, inode and mode: enough to tell that a command rewrote a file. */
 type Fingerprint = string;
 
+/** The file as committed at the base, from the trusted git directory; null when it is not there. */
+export type BaseFileReader = (relativePath: string, signal: AbortSignal) => Promise<string | null>;
+
+export interface CommandSideEffects {
+  /** Tracked files the command changed or deleted that were put back to their base content. */
+  readonly restored: readonly string[];
+  /** Tracked files the command changed that could not be put back (binary, or no base reader). */
+  readonly leftChanged: readonly string[];
+}
+
 function sameCheckout(sandbox: Sandbox, workspace: Workspace): boolean {
   return sandbox.kind === 'local' && path.resolve(sandbox.workdir) === path.resolve(workspace.root);
 }
@@ -26,8 +36,9 @@ function sameCheckout(sandbox: Sandbox, workspace: Workspace): boolean {
  * - after it (also after a failure or a cancel), every file written that way gets its original bytes and
  *   mode back, so the checkout is the base tree again between commands, and the apply step, the checks
  *   and the commit see only the change set;
- * - tracked files the command itself changed are reported, never staged: the commit is built from the
- *   change set alone;
+ * - tracked files the command itself changed (a formatter, `npm install` rewriting a lock file) are put
+ *   back from the base commit and reported, never staged: the commit is built from the change set alone,
+ *   and the agent's next read sees the base, not the command's rewrite;
  * - credential files (.env*, keys, ...) are taken out of the checkout while the command runs, so a
  *   command cannot print what the read tools refuse to show.
  * For the local sandbox the checkout is the host directory; for E2B it is the sandbox's own copy.
@@ -36,10 +47,11 @@ export class StagedCheckout {
   constructor(
     private readonly sandbox: Sandbox,
     private readonly workspace: Workspace,
+    private readonly readBase?: BaseFileReader,
   ) {}
 
   /** Runs `task` with the staged change written into the checkout; returns its result and what it touched. */
-  async around<T>(signal: AbortSignal, task: () => Promise<T>): Promise<{ result: T; changedByCommand: string[]; hiddenCredentialFiles: number }> {
+  async around<T>(signal: AbortSignal, task: () => Promise<T>): Promise<{ result: T; sideEffects: CommandSideEffects; hiddenCredentialFiles: number }> {
     const local = sameCheckout(this.sandbox, this.workspace);
     const originals: Original[] = [];
     try {
@@ -53,7 +65,8 @@ export class StagedCheckout {
       const result = await task();
       const after = before ? await this.fingerprints(staged) : undefined;
       const changedByCommand = before && after ? [...before.keys()].filter((file) => before.get(file) !== after.get(file)) : [];
-      return { result, changedByCommand, hiddenCredentialFiles: credentialFiles.length };
+      const sideEffects = await this.putBack(changedByCommand, signal);
+      return { result, sideEffects, hiddenCredentialFiles: credentialFiles.length };
     } finally {
       await this.restore(originals, local);
     }
@@ -103,6 +116,29 @@ export class StagedCheckout {
         // alone (the apply step refuses it too), rather than written through a link.
       }
     }
+  }
+
+  /** Tracked files a command changed get their base content back (text only: the change set is text). */
+  private async putBack(files: readonly string[], signal: AbortSignal): Promise<CommandSideEffects> {
+    const restored: string[] = [];
+    const leftChanged: string[] = [];
+    for (const file of files) {
+      const base = this.readBase ? await this.readBase(file, signal).catch(() => undefined) : undefined;
+      if (base === undefined || base === null || base.includes('\0') || base.includes('\ufffd')) {
+        leftChanged.push(file);
+        continue;
+      }
+      try {
+        const link = path.join(this.workspace.root, ...file.split('/'));
+        const stat = await lstat(link).catch(() => undefined);
+        if (stat?.isSymbolicLink() || stat?.isDirectory()) await rm(link, { recursive: true, force: true });
+        await writeFileEnsuringDir(await resolveWriteTarget(this.workspace.root, file), base);
+        restored.push(file);
+      } catch {
+        leftChanged.push(file);
+      }
+    }
+    return { restored, leftChanged };
   }
 
   /** Fingerprints of the tracked files the command was not given as staged edits. */
