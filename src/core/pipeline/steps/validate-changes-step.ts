@@ -54,7 +54,9 @@ async function repairWith(context: RunContext, state: RunState, feedback: string
   const before = fingerprint(state);
   const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`);
   const previous = state.agentResult;
-  state.agentResult = { ...result, summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
+  // A repair pass keeps the first pass's PR title unless it gives a new one.
+  const title = result.title ?? previous?.title;
+  state.agentResult = { ...result, ...(title === undefined ? {} : { title }), summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
   if (fingerprint(state) === before) return false;
   await applyChangeSet(context, state, 'validate_changes');
   return true;
