@@ -86,7 +86,7 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
   const cwd = input.cwd === undefined || input.cwd.trim() === '' || input.cwd.trim() === '.' ? undefined : normalizeRepoPath(input.cwd.trim());
   const shown = shortenText(input.command, 200, 'line');
 
-  if (context.baselineSettled) context.emit({ kind: 'step_progress', type: 'info', step: 'agent', message: `Waiting for the baseline checks to finish with the checkout before running: ${env.scrub(shown)}` });
+  if (!env.baselineDone) context.emit({ kind: 'step_progress', type: 'info', step: 'agent', message: `Waiting for the baseline checks to finish with the checkout before running: ${env.scrub(shown)}` });
   await baselineDone(env);
   context.emit({ kind: 'step_progress', type: 'info', step: 'agent', message: `Running in the sandbox (limit ${seconds(timeoutMs)}): ${env.scrub(shown)}` });
 
@@ -127,7 +127,7 @@ export async function runCommand(env: ToolEnv, call: ToolCall, input: ToolInput<
   live.flush();
   const text = env.scrub(output.text());
   const status = timedOut
-    ? `Timed out after ${seconds(timeoutMs)}: the command and everything it started were stopped. Run something shorter or narrower (one test file), or ask for a longer limit (agent.commandTimeoutMs).`
+    ? `Timed out after ${seconds(timeoutMs)}: the command and everything it started were stopped. Run something shorter or narrower (one test file or package); the limit is the user's setting (agent.commandTimeoutMs).`
     : `Exit code ${exitCode} after ${seconds(Date.now() - started)}.`;
   const touched = describeSideEffects(sideEffects);
   const withheld = hidden === 0 ? '' : `\n(${hidden} credential file(s), such as .env files and keys, were not in the checkout while the command ran.)`;

@@ -11,11 +11,20 @@ import { ToolRefusal } from './tool-outcome';
  * tool-event builder. A tool file holds only what its tool does.
  */
 export class ToolEnv {
+  /** Whether the baseline checks are done with the checkout (commands wait for them until then). */
+  baselineDone: boolean;
+
   constructor(
     readonly context: AgentContext,
     /** Key and token values to scrub from anything sent back to the model. */
     private readonly knownSecrets: readonly string[] = [],
-  ) {}
+  ) {
+    this.baselineDone = context.baselineSettled === undefined;
+    void context.baselineSettled?.then(
+      () => (this.baselineDone = true),
+      () => (this.baselineDone = true),
+    );
+  }
 
   get workspace(): AgentContext['workspace'] {
     return this.context.workspace;
