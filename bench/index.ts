@@ -17,6 +17,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Checks and PR integrity worst cases (issue 12: integrity)', './integrity', 'benchIntegrity'],
   ['Edit ladder worst cases (issue: edits)', './edit-ladder', 'benchEditLadder'],
   ['Agent: a scripted 40-turn conversation on 500 real files, with and without clearing (issue 10)', './agent-conversation', 'benchAgentConversation'],
+  ['Agent tools: diff, search, tree, command output (issue: agent tools)', './agent-tools', 'benchAgentTools'],
 ];
 
 async function main(): Promise<void> {

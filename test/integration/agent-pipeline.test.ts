@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEFAULT_CONFIG, type EngineConfig } from '../../src/core/config/engine-config';
 import { createPipelineDeps } from '../../src/core/engine/create-pipeline-deps';
 import { RunEventSchema, type RunEvent } from '../../src/protocol/run-events';
+import { probeBubblewrap } from '../../src/core/sandbox/bubblewrap';
 import { anthropicErrorBody } from '../support/anthropic-stand-in';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-in';
 import type { LlmStandIn } from '../support/llm-script';
@@ -78,7 +79,7 @@ describe('agent in the full pipeline', () => {
     anthropic.push(
       { kind: 'tool_calls', text: 'Reading the handler.', calls: [{ name: 'read_file', input: { path: 'src/signup.js' } }] },
       { kind: 'tool_calls', calls: [EDIT] },
-      { kind: 'tool_calls', calls: [{ name: 'finish', input: { summary: 'signup() now rejects an email without "@".' } }] },
+      { kind: 'tool_calls', calls: [{ name: 'finish', input: { summary: 'signup() now rejects an email without "@".', title: 'Reject signup emails without "@"' } }] },
     );
     const events = await collect({ repoUrl: `${github.url}/octo/shop`, prompt: PROMPT }, deps());
 
@@ -88,6 +89,7 @@ describe('agent in the full pipeline', () => {
     assert.equal(terminal.kind === 'completed' && terminal.agent, 'anthropic (claude-sonnet-4-6)');
     const [pull] = github.pulls('octo', 'shop');
     assert.ok(pull, 'a pull request was opened');
+    assert.equal(pull.title, 'Reject signup emails without "@"', 'the title the model gave with finish');
     assert.match(pull.body, /Produced by \*\*anthropic \(claude-sonnet-4-6\)\*\*/);
     assert.match(pull.body, /signup\(\) now rejects an email without "@"\./);
     const branch = await github.readBranchFiles('octo', 'shop', pull.head);
@@ -102,6 +104,37 @@ describe('agent in the full pipeline', () => {
     assert.ok(progress.every((value, index) => value >= 32 && value <= 74 && value >= (progress[index - 1] ?? 0)), `agent progress ${progress.join(',')}`);
     assertNoSecrets(events);
     assert.ok(!anthropic.requests.some((request) => request.rawBody.includes('hunter2')), '.env reached the model');
+  });
+
+  it('a command sees the staged edit, and nothing a command writes reaches the pushed branch', async (t) => {
+    const probe = await probeBubblewrap();
+    if (!probe.available) {
+      if (process.env.CI) throw new Error(`bubblewrap is required in CI: ${probe.reason}`);
+      return t.skip(`bubblewrap unavailable: ${probe.reason}`);
+    }
+    await github.createRepo('octo', 'shop-command', { files: FILES });
+    const before = anthropic.requests.length;
+    anthropic.push(
+      { kind: 'tool_calls', calls: [EDIT] },
+      { kind: 'tool_calls', calls: [{ name: 'run_command', input: { command: 'cat src/signup.js; echo "// by a command" >> README.md; echo gen > generated.txt; cat .env 2>&1; echo end' } }] },
+      { kind: 'tool_calls', calls: [{ name: 'finish', input: { summary: 'Validated the email.' } }] },
+    );
+    const events = await collect({ repoUrl: `${github.url}/octo/shop-command`, prompt: PROMPT }, deps());
+    const terminal = terminalOf(events);
+    assert.equal(terminal.kind, 'completed', JSON.stringify(terminal));
+
+    const commandResult = anthropic.requests[before + 2]?.body.messages.at(-1).content[0].content as string;
+    assert.match(commandResult, /throw new Error\('invalid email'\)/, 'the command saw the staged edit');
+    assert.match(commandResult, /put back to their committed content: README\.md/);
+    assert.doesNotMatch(commandResult, /hunter2/);
+    const [pull] = github.pulls('octo', 'shop-command');
+    assert.ok(pull);
+    const branch = await github.readBranchFiles('octo', 'shop-command', pull.head);
+    assert.equal(branch['src/signup.js'], VALIDATED);
+    assert.equal(branch['README.md'], FILES['README.md'], 'a command rewrote README.md; the commit must not carry it');
+    assert.equal(branch['generated.txt'], undefined, 'a file a command created must not be committed');
+    assert.ok(events.some((event) => event.kind === 'tool' && event.tool === 'Bash' && event.exit_code === 0 && /\nend\n?$/.test(event.output ?? '')));
+    assertNoSecrets(events);
   });
 
   it('survives an Anthropic outage by falling back to OpenAI, and the stream shows why', async () => {

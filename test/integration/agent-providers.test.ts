@@ -87,7 +87,7 @@ describe('agent tool loop through each provider', () => {
 
     // What the model was sent: tools, cache breakpoints, the tool result with the file content.
     const [first, second] = anthropic.requests;
-    assert.deepEqual(first?.body.tools.map((tool: { name: string }) => tool.name), ['list_files', 'read_file', 'search', 'edit_file', 'create_file', 'delete_file', 'rename_file', 'finish']);
+    assert.deepEqual(first?.body.tools.map((tool: { name: string }) => tool.name), ['list_files', 'tree', 'read_file', 'search', 'edit_file', 'multi_edit', 'create_file', 'write_file', 'delete_file', 'rename_file', 'view_diff', 'finish']);
     assert.deepEqual(first?.body.system[0].cache_control, { type: 'ephemeral' });
     assert.deepEqual(first?.body.tools.at(-1).cache_control, { type: 'ephemeral' });
     assert.match(first?.body.system[0].text, /Repository map: 3 files/);

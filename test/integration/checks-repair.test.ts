@@ -58,7 +58,7 @@ describe('repairing a regression before the pull request', () => {
   it('feeds the failing check back to the agent, re-checks, and opens the PR with the fixed change', async () => {
     await github.createRepo('octo', 'calc', { files: FILES });
     anthropic.push(
-      { kind: 'tool_calls', calls: [BREAKING_EDIT, finish('Rewrote add.')] },
+      { kind: 'tool_calls', calls: [BREAKING_EDIT, { name: 'finish', input: { summary: 'Rewrote add.', title: 'Make add() coerce its inputs' } }] },
       { kind: 'tool_calls', calls: [FIXING_EDIT, finish('Fixed add so the test passes.')] },
     );
     const events = await collect({ repoUrl: `${github.url}/octo/calc`, prompt: 'Make add coerce its inputs to numbers.' }, deps(2));
@@ -77,6 +77,7 @@ describe('repairing a regression before the pull request', () => {
     assert.equal(head['add.js'], 'module.exports = (a, b) => Number(a) + Number(b);\n');
     assert.match(pull?.body ?? '', /\| npm test \| `npm test` \| passed \| passed \|/);
     assert.match(pull?.body ?? '', /then fixed the checks: Fixed add so the test passes\./);
+    assert.equal(pull?.title, 'Make add() coerce its inputs', 'the repair pass (no title of its own) keeps the first pass\'s title');
   });
 
   it('stops after the allowed attempts and opens nothing when the regression stays', async () => {

@@ -8,6 +8,14 @@ describe('configuration from the environment (CLI and server)', () => {
     assert.deepEqual(configFromEnv({}), DEFAULT_CONFIG);
   });
 
+  it('reads the agent command time limit, which the command tool resolves with a 120 s default', async () => {
+    const { commandTimeoutMs } = await import('../../src/core/agent/tools/run-command-tool');
+    assert.equal(configFromEnv({ TINY_BACKSPACE_AGENT_COMMAND_TIMEOUT_MS: '45000' }).agent?.commandTimeoutMs, 45_000);
+    assert.equal(commandTimeoutMs(configFromEnv({ TINY_BACKSPACE_AGENT_COMMAND_TIMEOUT_MS: '45000' })), 45_000);
+    assert.equal(commandTimeoutMs(DEFAULT_CONFIG), 120_000);
+    assert.equal(configFromEnv({ TINY_BACKSPACE_AGENT_COMMAND_TIMEOUT_MS: 'soon' }).agent, undefined);
+  });
+
   it('reads every documented variable', () => {
     const config = configFromEnv({
       TINY_BACKSPACE_GITHUB_URL: 'https://ghe.example.com',

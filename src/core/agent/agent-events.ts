@@ -1,14 +1,11 @@
 import type { RunEventOf } from '../../protocol/run-events';
 import type { AgentContext } from './agent';
+import { shortenText } from './tools/tool-text';
 
 type ThinkingTopic = RunEventOf<'thinking'>['topic'];
-type ToolFields = Omit<RunEventOf<'tool'>, 'version' | 'seq' | 'request_id' | 'timestamp' | 'progress' | 'kind' | 'type' | 'step'>;
+export type ToolFields = Omit<RunEventOf<'tool'>, 'version' | 'seq' | 'request_id' | 'timestamp' | 'progress' | 'kind' | 'type' | 'step'>;
 
 const EVENT_TEXT_LIMIT = 20_000;
-
-function clip(text: string): string {
-  return text.length > EVENT_TEXT_LIMIT ? `${text.slice(0, EVENT_TEXT_LIMIT)}\n… (${text.length - EVENT_TEXT_LIMIT} more characters)` : text;
-}
 
 /** A thinking event and the matching agent_thinking log line: the user and the logs tell the same story. */
 export function think(context: AgentContext, topic: ThinkingTopic, message: string, extra: { provider?: string; reason?: string; progress?: number } = {}): void {
@@ -25,11 +22,12 @@ export function think(context: AgentContext, topic: ThinkingTopic, message: stri
   context.logger.thinking(message, { topic, ...(extra.provider ? { provider: extra.provider } : {}), ...(extra.reason ? { reason: extra.reason } : {}) });
 }
 
+/** The one builder of `Tool: …` events: long texts are shortened (command output keeps its end too). */
 export function toolEvent(context: AgentContext, fields: ToolFields): void {
   const clipped: ToolFields = { ...fields };
   for (const key of ['old_str', 'new_str', 'output'] as const) {
     const value = clipped[key];
-    if (value !== undefined) clipped[key] = clip(value);
+    if (value !== undefined) clipped[key] = shortenText(value, EVENT_TEXT_LIMIT, key === 'output' ? 'middle' : 'head');
   }
   context.emit({ kind: 'tool', type: 'tool', step: 'agent', ...clipped });
 }

@@ -15,6 +15,7 @@ export const DEFAULT_TUNING: ResolvedTuning = {
   retryAfterCapMs: 30_000,
   maxOutputTokens: undefined,
   keepToolResults: 8,
+  commandTimeoutMs: 120_000,
 };
 
 export function resolveTuning(config: EngineConfig): ResolvedTuning {
@@ -37,5 +38,6 @@ export function resolveTuning(config: EngineConfig): ResolvedTuning {
     maxOutputTokens: maxOutput === undefined ? undefined : Math.floor(maxOutput),
     // 0 turns clearing off (every result stays in full, as before issue 10).
     keepToolResults: Math.floor(pick('keepToolResults', 0)),
+    commandTimeoutMs: pick('commandTimeoutMs', 1_000),
   };
 }

@@ -15,6 +15,16 @@ export interface AgentContext {
   readonly config: EngineConfig;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /**
+   * Settles once the baseline checks are done with the sandbox checkout; the command tool waits for it so
+   * a command (and the staged edits written for it) never changes the tree under them.
+   */
+  readonly baselineSettled?: Promise<unknown>;
+  /**
+   * A file as committed at the base, read from the trusted git directory (never from the checkout a
+   * command can write): the command tool puts back tracked files a command changed.
+   */
+  readonly readBaseFile?: (relativePath: string, signal: AbortSignal) => Promise<string | null>;
   emit(event: RunEventDraft): void;
   /**
    * The run's one budget and, after the first pass, its conversation. The agent step keeps one per run and

@@ -70,6 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
   const install = installPolicy(env.TINY_BACKSPACE_INSTALL_DEPENDENCIES);
   const repairAttempts = Number(nonEmpty(env.TINY_BACKSPACE_REPAIR_ATTEMPTS));
   const commandTimeoutMs = positiveNumber(env.TINY_BACKSPACE_COMMAND_TIMEOUT_MS);
+  const agentCommandTimeoutMs = positiveNumber(env.TINY_BACKSPACE_AGENT_COMMAND_TIMEOUT_MS);
   const openaiToolUse = nonEmpty(env.OPENAI_TOOL_USE)?.toLowerCase();
   const registries = hostList(env.TINY_BACKSPACE_PACKAGE_REGISTRIES);
   const commandNetwork = flag(env.TINY_BACKSPACE_COMMAND_NETWORK);
@@ -108,6 +109,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
     ...(commandTimeoutMs ? { commandTimeoutMs } : {}),
     ...(flag(env.TINY_BACKSPACE_ALLOW_UNISOLATED) ? { allowUnisolated: true } : {}),
     ...(registries || commandNetwork ? { network: { ...(registries ? { registries } : {}), ...(commandNetwork ? { commands: true } : {}) } } : {}),
+    ...(agentCommandTimeoutMs ? { agent: { commandTimeoutMs: agentCommandTimeoutMs } } : {}),
     budget: {
       ...DEFAULT_CONFIG.budget,
       maxTurns: positiveNumber(env.TINY_BACKSPACE_MAX_TURNS) ?? DEFAULT_CONFIG.budget.maxTurns,

@@ -75,6 +75,8 @@ export interface AgentTuning {
   readonly firstTokenTimeoutMs?: number;
   /** Tool results kept in full; older ones are replaced by a short note (default 8, 0 = never clear; see loop/context-editing.ts). */
   readonly keepToolResults?: number;
+  /** Time limit of one command the agent runs in the sandbox (`run_command`; default 120 s). */
+  readonly commandTimeoutMs?: number;
 }
 
 /** Where secrets come from; each host supplies its own (environment, VS Code auth and SecretStorage). */

@@ -15,12 +15,13 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}\n[… ${text.length - max} more characters]` : text;
 }
 
-export function commitSubject(prompt: string): string {
-  return `Tiny Backspace: ${firstLine(prompt, 60)}`;
+/** The model's own title when it gave one with `finish`, else one made from the prompt. */
+export function commitSubject(prompt: string, title?: string): string {
+  return title && title.trim() !== '' ? firstLine(title, 72) : `Tiny Backspace: ${firstLine(prompt, 60)}`;
 }
 
-export function commitMessage(prompt: string, agent: string, requestId: string): string {
-  return `${commitSubject(prompt)}\n\n${prompt.trim()}\n\nAgent: ${agent}\nRequest: ${requestId}\n`;
+export function commitMessage(prompt: string, agent: string, requestId: string, title?: string): string {
+  return `${commitSubject(prompt, title)}\n\n${prompt.trim()}\n\nAgent: ${agent}\nRequest: ${requestId}\n`;
 }
 
 export interface PullRequestBodyInput {

@@ -11,7 +11,7 @@ import { Conversation } from '../loop/conversation';
 import { AgentSession } from './agent-session';
 import { isProviderFailed } from '../failures/provider-failure';
 import { agentProgress, runProviderLoop } from '../loop/provider-loop';
-import { buildSystemPrompt } from '../loop/system-prompt';
+import { buildSystemPrompt, type BudgetLeft } from '../loop/system-prompt';
 import { OfflineAgent } from '../offline/offline-agent';
 import { WorkspaceTools } from '../tools/workspace-tools';
 import type { ProviderEntry } from './provider-entries';
@@ -25,6 +25,17 @@ export interface FallbackChainOptions {
 }
 
 const NOT_CONFIGURED = 'no AI provider is configured; set ANTHROPIC_API_KEY or OPENAI_API_KEY, or a local model';
+
+/** What the system prompt says is left: turns, time, and tokens and cost where they are bounded. */
+function budgetLeft(budget: RunBudget): BudgetLeft {
+  const { limits } = budget;
+  return {
+    turns: Math.max(0, limits.maxTurns - budget.turns),
+    wallClockMs: budget.remainingMs,
+    tokens: Math.max(0, limits.maxTokens - budget.totalTokens),
+    ...(limits.maxCostUsd === undefined ? {} : { costUsd: Math.max(0, limits.maxCostUsd - budget.totalCostUsd) }),
+  };
+}
 
 function nextUsable(entries: readonly ProviderEntry[], after: number): string {
   for (const entry of entries.slice(after + 1)) {
@@ -132,8 +143,10 @@ export class FallbackChainAgent implements Agent {
       try {
         // Repository text (symbols in the map, file contents) may quote a token: scrub everything sent.
         const continuing = held !== undefined && held.entryIndex === index;
-        const system = continuing ? held.system : scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub }));
         const tools = new WorkspaceTools(context, this.options.knownSecrets ?? []);
+        const system = continuing
+          ? held.system
+          : scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub, commands: tools.commands, budget: budgetLeft(budget) }));
         const conversation = continuing ? held.conversation : new Conversation(scrub(context.prompt));
         if (continuing) {
           conversation.user({ text: scrub(context.repairFeedback ?? '') });

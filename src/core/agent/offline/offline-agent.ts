@@ -2,6 +2,8 @@ import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import { throwIfAborted } from '../../errors/cancelled-error';
 import { isProtectedPath } from '../../workspace/path-guard';
 import type { Agent, AgentContext, AgentResult } from '../agent';
+import { toolEvent, type ToolFields } from '../agent-events';
+import { shortenText } from '../tools/tool-text';
 import { filesInScope } from '../../workspace/glob';
 import { parseOfflinePrompt, type OfflineInstruction } from './offline-grammar';
 
@@ -47,8 +49,7 @@ export class OfflineAgent implements Agent {
 
   private async apply(instruction: OfflineInstruction, context: AgentContext): Promise<string> {
     const { workspace } = context;
-    const tool = (draft: { tool: 'Read' | 'Search' | 'Edit' | 'Create' | 'Delete' | 'Rename'; message: string } & Record<string, string>) =>
-      context.emit({ kind: 'tool', type: 'tool', step: 'agent', ...draft });
+    const tool = (draft: ToolFields): void => toolEvent(context, draft);
 
     switch (instruction.op) {
       case 'replace': {
@@ -109,6 +110,5 @@ export class OfflineAgent implements Agent {
 }
 
 function truncate(text: string): string {
-  const single = text.replace(/\s+/g, ' ');
-  return single.length > 80 ? `${single.slice(0, 77)}...` : single;
+  return shortenText(text, 80, 'line');
 }

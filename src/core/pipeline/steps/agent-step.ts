@@ -32,6 +32,9 @@ export async function runAgent(context: RunContext, state: RunState, prompt: str
     sessions.set(state, session);
   }
   const agent = context.deps.createAgent({ config, secrets: state.secrets, logger: context.deps.logger });
+  const git = requireState(state.git, 'git');
+  const gitDir = requireState(state.gitDir, 'gitDir');
+  const baseSha = requireState(state.baseSha, 'baseSha');
   return agent.run({
     prompt: repairFeedback === undefined ? prompt : `${prompt}${currentChange(state)}`,
     workspace: requireState(state.workspace, 'workspace'),
@@ -40,6 +43,12 @@ export async function runAgent(context: RunContext, state: RunState, prompt: str
     config,
     signal: context.signal,
     logger: context.deps.logger,
+    // Commands the agent runs share the checkout with the baseline checks: they wait for them.
+    ...(state.baseline ? { baselineSettled: state.baseline.then(() => undefined, () => undefined) } : {}),
+    readBaseFile: async (file, signal) => {
+      const result = await git.run(['--git-dir', gitDir, 'cat-file', 'blob', `${baseSha}:${file}`], { signal, allowFailure: true });
+      return result.exitCode === 0 ? result.stdout : null;
+    },
     emit: (event) => context.emit(event),
     session,
     ...(repairFeedback === undefined ? {} : { repairFeedback }),

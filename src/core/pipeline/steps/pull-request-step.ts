@@ -76,7 +76,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
     }
   }
 
-  const commit = await commitTree(git, gitDir, requireState(state.treeSha, 'treeSha'), requireState(state.baseSha, 'baseSha'), commitMessage(request.prompt, agent.agent, context.requestId), signal);
+  const commit = await commitTree(git, gitDir, requireState(state.treeSha, 'treeSha'), requireState(state.baseSha, 'baseSha'), commitMessage(request.prompt, agent.agent, context.requestId, agent.title), signal);
   state.commitSha = commit;
   // On GitHub the push is forced: the branch belongs to this request, and without an open PR anything on
   // it is a leftover of an earlier attempt that did not finish.
@@ -99,7 +99,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
         repo: target.repo,
         head: branch,
         base: baseBranch,
-        title: commitSubject(request.prompt),
+        title: commitSubject(request.prompt, agent.title),
         body: pullRequestBody({
           prompt: request.prompt,
           agent: agent.agent,

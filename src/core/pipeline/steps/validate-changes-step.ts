@@ -54,8 +54,9 @@ async function repairWith(context: RunContext, state: RunState, feedback: string
   const before = fingerprint(state);
   const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`, feedback);
   const previous = state.agentResult;
+  // A repair pass keeps the first pass's PR title unless it gives a new one.
   const title = result.title ?? previous?.title;
-  state.agentResult = { ...result, ...(title !== undefined ? { title } : {}), summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
+  state.agentResult = { ...result, ...(title === undefined ? {} : { title }), summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
   if (fingerprint(state) === before) return false;
   await describeChange(context, state);
   return true;
