@@ -5,6 +5,8 @@ import type { TerminalEvent } from '../../protocol/run-events';
 import { nullLogger, type Logger } from '../logging/logger';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import type { RunRegistry } from '../runs/run-registry';
+import { registryRunService } from '../runs/registry-run-service';
+import type { RunService } from '../runs/run-service';
 import { assertUsableToken } from './bearer-token';
 import { renderDocsPage } from './docs-page';
 import { authorize } from './authorize';
@@ -20,7 +22,10 @@ import type { SseStream } from './sse-stream';
 import { StreamTickets } from './stream-tickets';
 
 export interface LocalServerOptions {
-  readonly registry: RunRegistry;
+  /** Where runs live and execute: a store-backed service (serve), or an in-process registry (VS Code). */
+  readonly runs?: RunService;
+  /** The VS Code host's registry, shared with its panel; used when `runs` is not given. */
+  readonly registry?: RunRegistry;
   /** The bearer token every non-public route requires (at least 32 characters). */
   readonly token: string;
   /** 0 (the default) picks a free port. */
@@ -74,6 +79,24 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** The full health report reads every log file; a monitor polling every second must not cost that. */
+const FULL_REPORT_TTL_MS = 5_000;
+
+function cacheFor<T>(ttlMs: number, now: () => number, build: () => Promise<T>): () => Promise<T> {
+  let cached: { value: Promise<T>; at: number } | undefined;
+  return () => {
+    if (!cached || now() - cached.at >= ttlMs) {
+      const value = build();
+      cached = { value, at: now() };
+      // A failed build is not cached: the next caller tries again.
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
+    return cached.value;
+  };
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -81,6 +104,8 @@ function delay(ms: number): Promise<void> {
 /** Starts the local SSE server on 127.0.0.1. Resolves once it is listening. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   assertUsableToken(options.token);
+  const runs = options.runs ?? (options.registry ? registryRunService(options.registry) : undefined);
+  if (!runs) throw new TypeError('startLocalServer needs `runs` or `registry`.');
   const now = options.now ?? Date.now;
   const logger = options.logger ?? nullLogger;
   const secrets = [options.token];
@@ -105,8 +130,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const openApi = buildOpenApiDocument({ port, maxBodyBytes: settings.maxBodyBytes, heartbeatMs: settings.heartbeatMs });
   const runtime: ServerRuntime = {
     settings,
-    registry: options.registry,
-    tickets: new StreamTickets(options.ticketTtlMs ?? 5 * 60_000, now),
+    runs,
+    token: options.token,
+    tickets: new StreamTickets(options.token, options.ticketTtlMs ?? 5 * 60_000, now),
     logger,
     startedAt: now(),
     now,
@@ -114,6 +140,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     openApi,
     docs: renderDocsPage(openApi),
     ...(options.healthReport ? { healthReport: options.healthReport } : {}),
+    cachedHealthReport: cacheFor(FULL_REPORT_TTL_MS, now, options.healthReport ?? (async () => ({}))),
     ...(options.runDeps ? { runDeps: options.runDeps } : {}),
     isStopping: () => stopping,
     trackRun(requestId, done) {
@@ -152,9 +179,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return;
     }
     const { route, params } = match;
-    const denied = authorize(route, req, url, params, options.token, runtime.tickets);
-    if (denied) {
-      reject(denied, cors);
+    const authorization = authorize(route, req, url, params, options.token, runtime.tickets);
+    if (authorization.kind === 'denied') {
+      reject(authorization.rejection, cors);
       return;
     }
     let body: unknown;
@@ -186,6 +213,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       params,
       runtime,
       body,
+      renewedTicket: authorization.kind === 'renewed-ticket',
       cors,
       json: (status, value, headers = {}) => sendJson(res, status, value, { ...cors, ...headers }),
       reject: (rejection) => reject(rejection, cors),
@@ -223,13 +251,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         stopping = true;
         // Stops accepting at once; the port is free for a new listener from here on.
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        for (const requestId of ownRuns.keys()) options.registry.cancel(requestId, reason);
+        for (const requestId of ownRuns.keys()) void runs.cancel(requestId, reason);
         const stopTimeout = options.stopTimeoutMs ?? 10_000;
         await Promise.race([Promise.allSettled([...ownRuns.values()]), delay(stopTimeout)]);
         // Streams of those runs end by themselves once their terminal event is written; others are ended here.
         await Promise.race([Promise.all([...openStreams].map((stream) => stream.whenClosed)), delay(1_000)]);
         for (const stream of [...openStreams]) stream.end();
-        runtime.tickets.clear();
         httpServer.closeAllConnections();
         await closed;
         logger.info('local server stopped', { reason });

@@ -4,7 +4,7 @@ import {
   CodeRequestSchema,
   HTTP_API_VERSION,
   HTTP_ERROR_CODES,
-  HealthReportSchema,
+  HealthResponseSchema,
   HttpErrorSchema,
   LiveMetricsSchema,
   RunIdSchema,
@@ -46,7 +46,7 @@ function componentSchemas(): Record<string, JsonObject> {
   registry.add(StreamTicketResponseSchema, { id: 'StreamTicket' });
   registry.add(LiveMetricsSchema, { id: 'LiveMetrics' });
   registry.add(BasicHealthReportSchema, { id: 'BasicHealthReport' });
-  registry.add(HealthReportSchema, { id: 'HealthReport' });
+  registry.add(HealthResponseSchema, { id: 'HealthResponse' });
   // Input mode leaves response objects open: clients must accept fields added later (see run-events.ts).
   const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}` });
   const named: Record<string, JsonObject> = {};
@@ -217,9 +217,10 @@ export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument 
       '/health': {
         get: {
           operationId: 'health',
-          summary: 'Health report',
-          security: [],
-          responses: { '200': { description: 'At least the fields of BasicHealthReport.', content: jsonContent('HealthReport') }, ...COMMON_REJECTIONS },
+          summary: 'Liveness and counts; the full report with the token',
+          description: 'Without a token: status, version and run counts only. With the bearer token: also `report`, the observability report (cached for a few seconds).',
+          security: [{}, { bearerAuth: [] }],
+          responses: { '200': { description: 'BasicHealthReport, plus `report` for an authenticated caller.', content: jsonContent('HealthResponse') }, ...COMMON_REJECTIONS },
         },
       },
       '/openapi.json': {
