@@ -67,6 +67,7 @@ export const HTTP_ERROR_CODES = [
   'invalid_repository_url',
   'invalid_last_event_id',
   'concurrency_limit',
+  'rate_limited',
   'run_finished',
   'server_stopping',
   'internal',

@@ -31,6 +31,7 @@ Options:
   --max-executing <n>   Runs that execute steps at once on this instance; the rest queue (default 2 per CPU)
   --store <url>         Where runs live: "memory" (default) or redis://HOST:PORT, shared by several
                         serve instances (streams, replay, cancel and admission work across them)
+  --rate-limit <n>      Requests a minute each client may make to authenticated routes (default 600; 0: off)
   --verbose             Log every request and the server's info lines to stderr
 
 Environment:
@@ -66,6 +67,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
       'max-executing': { type: 'string' },
       store: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      'rate-limit': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -78,6 +80,10 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
   if (maxExecuting !== undefined && (!Number.isInteger(maxExecuting) || maxExecuting < 1)) {
     throw new UsageError(`--max-executing must be a whole number of at least 1 (got "${values['max-executing']}").`, SERVE_USAGE);
   }
+  const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit']);
+  if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 0)) {
+    throw new UsageError(`--rate-limit must be a whole number of requests a minute, 0 for none (got "${values['rate-limit']}").`, SERVE_USAGE);
+  }
   const store = (values.store ?? env.TINY_BACKSPACE_STORE ?? 'memory').trim();
   if (store !== 'memory' && !/^rediss?:\/\/[^\s]+$/.test(store)) throw new UsageError(`--store must be "memory" or redis://HOST:PORT (got "${store}").`, SERVE_USAGE);
   const fromEnv = (env.TINY_BACKSPACE_SERVER_ALLOWED_ORIGINS ?? '')
@@ -89,6 +95,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
     maxRuns,
     maxExecuting,
     store,
+    rateLimit,
     allowedOrigins: [...(values['allow-origin'] ?? []), ...fromEnv],
     tokenFile: path.resolve(values['token-file'] ?? path.join(homedir(), '.tiny-backspace', 'server-token')),
     verbose: values.verbose ?? false,
@@ -136,6 +143,30 @@ function stderrLogger(stderr: Output, verbose: boolean): Logger {
   };
 }
 
+/** `--verbose` with the file logger: every line goes to the log files and is mirrored on stderr. */
+function teeLogger(primary: Logger, mirror: Logger): Logger {
+  return {
+    debug: (message, fields) => {
+      primary.debug(message, fields);
+      mirror.debug(message, fields);
+    },
+    info: (message, fields) => {
+      primary.info(message, fields);
+      mirror.info(message, fields);
+    },
+    warn: (message, fields) => {
+      primary.warn(message, fields);
+      mirror.warn(message, fields);
+    },
+    error: (message, error, fields) => {
+      primary.error(message, error, fields);
+      mirror.error(message, error, fields);
+    },
+    performance: (...args) => primary.performance(...args),
+    thinking: (...args) => primary.thinking(...args),
+  };
+}
+
 function startupProblem(error: unknown, port: number): string {
   if (isTinyBackspaceError(error)) return error.remedy ? `${error.message}\n${error.remedy}` : error.message;
   if ((error as { code?: unknown }).code === 'EADDRINUSE') return `Port ${port} on 127.0.0.1 is already in use.\nPick another with --port, or --port 0 for any free port.`;
@@ -157,7 +188,7 @@ function untilAborted(signal: AbortSignal): Promise<void> {
 /** `tiny-backspace serve`: runs until the signal aborts, then ends every run and frees the port. */
 export async function serveCommand(argv: readonly string[], io: ServeCommandIo): Promise<number> {
   const args = parseServeArgs(argv, io.env);
-  const logger = io.logger ?? stderrLogger(io.stderr, args.verbose);
+  const logger = io.logger ? (args.verbose ? teeLogger(io.logger, stderrLogger(io.stderr, true)) : io.logger) : stderrLogger(io.stderr, args.verbose);
   const envToken = io.env.TINY_BACKSPACE_SERVER_TOKEN?.trim();
   const token = envToken || generateServerToken();
   let store;
@@ -184,6 +215,7 @@ export async function serveCommand(argv: readonly string[], io: ServeCommandIo):
       port: args.port,
       allowedOrigins: args.allowedOrigins,
       logger,
+      ...(args.rateLimit === undefined ? {} : { rateLimitPerMinute: args.rateLimit }),
       ...(io.healthReport ? { healthReport: () => io.healthReport!({ metrics: () => runs.localMetrics() }) } : {}),
     });
   } catch (error) {

@@ -15,6 +15,7 @@ import { BASE_HEADERS, sendJson, sendRejection } from './http-responses';
 import { checkJsonContentType, discardBody, hasBody, readJsonBody } from './json-body';
 import { buildOpenApiDocument } from './openapi-document';
 import { normalizeAllowedOrigin, RequestGuard } from './request-guard';
+import { RateLimiter } from './rate-limiter';
 import { Router } from './router';
 import { ROUTES } from './routes/route-table';
 import type { RouteContext, ServerRuntime, ServerSettings } from './server-runtime';
@@ -36,6 +37,8 @@ export interface LocalServerOptions {
   readonly maxBodyBytes?: number;
   readonly ticketTtlMs?: number;
   readonly retryAfterSeconds?: number;
+  /** Requests a minute each client (remote address) may make to authenticated routes; 0 turns it off. Default 600. */
+  readonly rateLimitPerMinute?: number;
   readonly cancelWaitMs?: number;
   /** How long `stop()` waits for cancelled runs to clean up before closing connections anyway. */
   readonly stopTimeoutMs?: number;
@@ -59,6 +62,7 @@ export interface LocalServer {
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 const LISTEN_HOST = '127.0.0.1';
 
 const SERVER_STOPPING: HttpRejection = {
@@ -124,6 +128,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // Validated before binding, so a bad setting fails the start rather than the first request.
   const allowedOrigins = (options.allowedOrigins ?? []).map(normalizeAllowedOrigin);
 
+  const rateLimitPerMinute = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
+  const limiter = rateLimitPerMinute > 0 ? new RateLimiter(rateLimitPerMinute, undefined, now) : undefined;
   const httpServer = createServer({ noDelay: true, keepAliveTimeout: 5_000 });
   const port = await listen(httpServer, options.port ?? 0);
   const guard = new RequestGuard(port, allowedOrigins);
@@ -183,6 +189,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     if (authorization.kind === 'denied') {
       reject(authorization.rejection, cors);
       return;
+    }
+    if (limiter && route.auth !== 'public') {
+      const waitSeconds = limiter.take(req.socket.remoteAddress ?? 'unknown');
+      if (waitSeconds > 0) {
+        reject({ status: 429, code: 'rate_limited', message: 'Too many requests from this client.', remedy: `Wait ${waitSeconds} s, then try again.`, headers: { 'retry-after': String(waitSeconds) } }, cors);
+        return;
+      }
     }
     let body: unknown;
     if (route.body === 'json' || hasBody(req)) {

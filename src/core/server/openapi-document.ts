@@ -117,7 +117,30 @@ the stream replays exactly the events after that seq, then continues live. Once 
 Lifecycle. Closing the POST /code connection cancels the run unless options.keepRunningOnDisconnect is true. Run event schema version: ${RUN_EVENT_SCHEMA_VERSION}.`;
 
 /** The OpenAPI 3.1 description of the local server, built from the same schemas that validate requests. */
+const RATE_LIMITED = {
+  description: '`rate_limited`: this client sent too many requests.',
+  headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+  content: jsonContent('HttpError'),
+};
+
+/** Every route that needs credentials is rate limited per client, so each documents the 429. */
+function withRateLimit(document: OpenApiDocument): OpenApiDocument {
+  for (const methods of Object.values(document.paths)) {
+    for (const operation of Object.values(methods)) {
+      const security = operation.security as unknown[] | undefined;
+      if (Array.isArray(security) && (security.length === 0 || security.some((entry) => Object.keys(entry as object).length === 0))) continue;
+      const responses = operation.responses as Record<string, unknown>;
+      responses['429'] ??= RATE_LIMITED;
+    }
+  }
+  return document;
+}
+
 export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument {
+  return withRateLimit(buildDocument(limits));
+}
+
+function buildDocument(limits: DocumentedLimits): OpenApiDocument {
   const sse = sseDescription(limits);
   return {
     openapi: '3.1.0',
@@ -142,7 +165,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument 
             '413': error(`\`payload_too_large\`: the body exceeds ${bodyLimit(limits)}.`),
             '415': error('`unsupported_media_type`: the body is not application/json.'),
             '429': {
-              description: '`concurrency_limit`: too many runs in progress.',
+              description: '`concurrency_limit`: every admission (executing and queued runs, across every instance sharing the store) is taken; or `rate_limited`: this client sent too many requests.',
               headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
               content: jsonContent('HttpError'),
             },
