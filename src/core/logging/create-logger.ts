@@ -4,7 +4,8 @@ import type { Logger, LogFields } from './logger';
 import { PINO_REDACT_PATHS, redactLogValue } from './redact-log-record';
 import { currentRequestId } from './request-context';
 import type { LogCategory } from './log-files';
-import { createRotatingLogStream, type RotatingLogStream } from './rotating-log-stream';
+import { claimLogWriter } from './log-writer';
+import { createRotatingLogStream, ensureLogDir, type RotatingLogStream } from './rotating-log-stream';
 import { serializeError } from './serialize-error';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -66,10 +67,13 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
   const mirror = options.mirror;
   const mirrorThreshold = LEVEL_ORDER[options.mirrorLevel ?? options.level];
   const reportedStreamErrors = new Set<string>();
+  ensureLogDir(options.dir);
+  const claim = claimLogWriter(options.dir);
   const rotating = (category: LogCategory): RotatingLogStream =>
     createRotatingLogStream({
       dir: options.dir,
       category,
+      ...(claim.writer === undefined ? {} : { writer: claim.writer }),
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
       onError: (error) => {
@@ -156,6 +160,7 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
       if (closed) return;
       closed = true;
       await Promise.all(Object.values(files).map((file) => file.close()));
+      claim.release();
     },
   };
 }
