@@ -52,6 +52,8 @@ export interface ServeCommandIo {
   readonly logger?: Logger;
   /** Called once with the runs this instance executes, e.g. to record run traces; disposed on stop. */
   readonly attachRegistry?: (runs: { subscribe(listener: (event: RunEvent) => void): Disposable }) => { dispose(): void };
+  /** Tells the host's logger a secret this command made or received (the server token), to redact verbatim. */
+  readonly addKnownSecret?: (value: string) => void;
   /** The full report of `GET /health` for an authenticated caller; default: none. */
   readonly healthReport?: (runs: { metrics(): LiveMetrics }) => Promise<unknown>;
 }
@@ -191,6 +193,7 @@ export async function serveCommand(argv: readonly string[], io: ServeCommandIo):
   const logger = io.logger ? (args.verbose ? teeLogger(io.logger, stderrLogger(io.stderr, true)) : io.logger) : stderrLogger(io.stderr, args.verbose);
   const envToken = io.env.TINY_BACKSPACE_SERVER_TOKEN?.trim();
   const token = envToken || generateServerToken();
+  io.addKnownSecret?.(token);
   let store;
   try {
     assertUsableToken(token);

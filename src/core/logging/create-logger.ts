@@ -1,7 +1,7 @@
 import { multistream, pino, stdTimeFunctions, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import { REDACTED, redactSecrets } from '../security/redact';
 import type { Logger, LogFields } from './logger';
-import { PINO_REDACT_PATHS, redactLogValue } from './redact-log-record';
+import { PINO_REDACT_PATHS, redactLogText, redactLogValue } from './redact-log-record';
 import { currentRequestId } from './request-context';
 import type { LogCategory } from './log-files';
 import { claimLogWriter } from './log-writer';
@@ -100,7 +100,7 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
     hooks: {
       // The message is outside the merged record, so it gets its own value-pattern pass.
       logMethod(args, method) {
-        const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? redactSecrets(arg, secrets) : arg)) as Parameters<typeof method>;
+        const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? redactLogText(arg, secrets) : arg)) as Parameters<typeof method>;
         method.apply(this, scrubbed);
       },
     },
@@ -120,7 +120,7 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
     if (!mirror || LEVEL_ORDER[level] < mirrorThreshold) return;
     const requestId = currentRequestId();
     const withId = requestId === undefined || fields?.request_id !== undefined ? fields : { ...fields, request_id: requestId };
-    mirror(level, redactSecrets(message, secrets), withId === undefined ? undefined : (redactLogValue(withId, secrets) as LogFields));
+    mirror(level, redactLogText(message, secrets), withId === undefined ? undefined : (redactLogValue(withId, secrets) as LogFields));
   };
   const write = (target: PinoLogger, level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields) => {
     if (!closed) target[level]({ ...fields }, message);
