@@ -33,7 +33,7 @@ test('credentials recognised by context are redacted in app.log, and nothing els
       .join('\n');
     assert.ok(!text.includes(OPAQUE), text);
     assert.ok(!text.includes(serverToken));
-    for (const kept of ['"author":"alice"', 'page=2', '@github.com/octo/widgets.git', '"accept":"application/json"', '.task-card__header--highlighted-primary { color: red } // Basic usage']) {
+    for (const kept of ['alice', 'page=2', '@github.com/octo/widgets.git', '"accept":"application/json"', '.task-card__header--highlighted-primary { color: red } // Basic usage']) {
       assert.ok(text.includes(kept), `kept: ${kept}`);
     }
   } finally {
