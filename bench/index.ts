@@ -10,6 +10,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Context selection on 10,000 files (issue: agent)', './context-selection', 'benchContextSelection'],
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
+  ['GitHub limits per token: 50 PRs, 50 tokens (issue: team server)', './github-throttle', 'benchGitHubThrottle'],
   ['Health report over a full log directory (issue: team server)', './health-report', 'benchHealthReport'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
 ];
