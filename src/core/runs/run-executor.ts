@@ -1,39 +1,27 @@
-import { availableParallelism } from 'node:os';
 import { isTerminalEvent, RUN_EVENT_SCHEMA_VERSION, type RunEvent, type StepName, type TerminalEvent } from '../../protocol/run-events';
 import type { RunRequest } from '../../protocol/run-request';
 import { cancellation } from '../errors/cancelled-error';
 import type { Logger } from '../logging/logger';
-import type { PipelineDeps } from '../pipeline/pipeline-deps';
-import { runPipeline } from '../pipeline/run-pipeline';
+import type { ExecuteOptions, PipelineSource } from './executor';
 import type { Disposable } from './run-registry';
 import type { RunStore } from './run-store';
-import { Semaphore } from './semaphore';
-
-export interface ExecuteOptions {
-  readonly deps?: Partial<PipelineDeps>;
-  readonly signal?: AbortSignal;
-}
 
 /**
- * Executes admitted runs on this instance: runs the pipeline, appends every event to the store, renews
- * the run's admission lease while it works and releases it at the end. A pipeline that ends without a
- * terminal event, or throws, gets a synthesised `failed` event, so no run stays `running` forever and
- * no slot leaks.
+ * Executes admitted runs on this instance: runs each pipeline through its source (this thread or a
+ * worker), appends every event to the store, renews the run's admission lease while it works and
+ * releases it at the end. A pipeline that ends without a terminal event, or throws, gets a synthesised
+ * `failed` event, so no run stays `running` forever and no slot leaks.
  */
 export class RunExecutor {
   private readonly executing = new Map<string, { controller: AbortController; done: Promise<TerminalEvent> }>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
-  private readonly slots: Semaphore;
   private cancelSubscription: Promise<Disposable> | undefined;
 
   constructor(
     private readonly store: RunStore,
-    private readonly deps: PipelineDeps,
+    private readonly pipelines: PipelineSource,
     private readonly logger: Logger,
-    options: { maxExecutingRuns?: number } = {},
-  ) {
-    this.slots = new Semaphore(options.maxExecutingRuns ?? Math.max(2, availableParallelism() * 2));
-  }
+  ) {}
 
   /** Cancel requests reach every instance; the one executing the run acts on it. */
   listenForCancels(): Promise<Disposable> {
@@ -48,9 +36,8 @@ export class RunExecutor {
   }
 
   get queuedCount(): number {
-    return this.slots.queued;
+    return this.pipelines.queued;
   }
-
   execute(requestId: string, request: RunRequest, options: ExecuteOptions = {}): Promise<TerminalEvent> {
     const controller = new AbortController();
     const outer = options.signal;
@@ -85,6 +72,7 @@ export class RunExecutor {
 
   async dispose(): Promise<void> {
     (await this.cancelSubscription)?.dispose();
+    await this.pipelines.dispose();
   }
 
   private async consume(requestId: string, request: RunRequest, options: ExecuteOptions, controller: AbortController): Promise<TerminalEvent> {
@@ -96,7 +84,7 @@ export class RunExecutor {
     let last: RunEvent | undefined;
     let terminal: TerminalEvent | undefined;
     try {
-      const handle = runPipeline(request, { ...this.deps, ...options.deps, admission: this.slots, createRequestId: () => requestId }, controller.signal);
+      const handle = this.pipelines.run(requestId, request, options, controller.signal);
       let storeFailed = false;
       for await (const event of handle) {
         try {

@@ -5,11 +5,21 @@ import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import type { Logger } from '../logging/logger';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import type { Disposable, LiveMetrics, RunSummary } from './run-registry';
+import type { PipelineSource } from './executor';
+import { InThreadPipelines } from './in-thread-pipelines';
 import { RunExecutor } from './run-executor';
 import type { RunStore } from './run-store';
 import type { RunService, ServiceMetrics, StartRunOptions, StartedServiceRun } from './run-service';
 
 const MINUTE = 60_000;
+
+export interface StoreRunServiceOptions {
+  /** Execution slots on this thread when `pipelines` is not given. */
+  readonly maxExecutingRuns?: number;
+  /** Where pipelines execute; default this thread (`WorkerPipelines` moves them off the HTTP loop). */
+  readonly pipelines?: PipelineSource;
+  readonly now?: () => number;
+}
 
 /**
  * Runs kept in a `RunStore` and executed here by a `RunExecutor`. With the Redis store, every instance
@@ -27,13 +37,13 @@ export class StoreRunService implements RunService {
     private readonly store: RunStore,
     deps: PipelineDeps,
     private readonly logger: Logger,
-    options: { maxExecutingRuns?: number },
+    options: StoreRunServiceOptions,
     private readonly now: () => number,
   ) {
-    this.executor = new RunExecutor(store, deps, logger, options);
+    this.executor = new RunExecutor(store, options.pipelines ?? new InThreadPipelines(deps, options.maxExecutingRuns), logger);
   }
 
-  static async create(store: RunStore, deps: PipelineDeps, options: { maxExecutingRuns?: number; now?: () => number } = {}): Promise<StoreRunService> {
+  static async create(store: RunStore, deps: PipelineDeps, options: StoreRunServiceOptions = {}): Promise<StoreRunService> {
     const service = new StoreRunService(store, deps, deps.logger, options, options.now ?? Date.now);
     await service.executor.listenForCancels();
     service.subscription = service.executor.subscribe((event) => {
