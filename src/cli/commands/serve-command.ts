@@ -10,6 +10,7 @@ import type { LiveMetrics, Disposable } from '../../core/runs/run-registry';
 import { openRunStore } from '../../core/runs/open-run-store';
 import type { RunEvent } from '../../protocol/run-events';
 import { StoreRunService } from '../../core/runs/store-run-service';
+import { WorkerPipelines } from '../../core/runs/worker-pipelines';
 import { assertUsableToken, generateServerToken } from '../../core/server/bearer-token';
 import { isTinyBackspaceError } from '../../core/errors/tiny-backspace-error';
 import { startLocalServer, type LocalServer } from '../../core/server/local-server';
@@ -31,6 +32,8 @@ Options:
   --max-executing <n>   Runs that execute steps at once on this instance; the rest queue (default 2 per CPU)
   --store <url>         Where runs live: "memory" (default) or redis://HOST:PORT, shared by several
                         serve instances (streams, replay, cancel and admission work across them)
+  --run-in <where>      "worker" (default): pipelines run in a worker thread, so the HTTP front end never
+                        waits on them; "thread": on the server's own event loop
   --rate-limit <n>      Requests a minute each client may make to authenticated routes (default 600; 0: off)
   --verbose             Log every request and the server's info lines to stderr
 
@@ -68,6 +71,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
       'max-runs': { type: 'string' },
       'max-executing': { type: 'string' },
       store: { type: 'string' },
+      'run-in': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       'rate-limit': { type: 'string' },
     },
@@ -86,6 +90,8 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
   if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 0)) {
     throw new UsageError(`--rate-limit must be a whole number of requests a minute, 0 for none (got "${values['rate-limit']}").`, SERVE_USAGE);
   }
+  const runIn = values['run-in'] ?? 'worker';
+  if (runIn !== 'worker' && runIn !== 'thread') throw new UsageError(`--run-in must be "worker" or "thread" (got "${runIn}").`, SERVE_USAGE);
   const store = (values.store ?? env.TINY_BACKSPACE_STORE ?? 'memory').trim();
   if (store !== 'memory' && !/^rediss?:\/\/[^\s]+$/.test(store)) throw new UsageError(`--store must be "memory" or redis://HOST:PORT (got "${store}").`, SERVE_USAGE);
   const fromEnv = (env.TINY_BACKSPACE_SERVER_ALLOWED_ORIGINS ?? '')
@@ -98,6 +104,7 @@ function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv) {
     maxExecuting,
     store,
     rateLimit,
+    runIn,
     allowedOrigins: [...(values['allow-origin'] ?? []), ...fromEnv],
     tokenFile: path.resolve(values['token-file'] ?? path.join(homedir(), '.tiny-backspace', 'server-token')),
     verbose: values.verbose ?? false,
@@ -202,7 +209,10 @@ export async function serveCommand(argv: readonly string[], io: ServeCommandIo):
     io.stderr.write(`tiny-backspace serve: ${startupProblem(error, args.port)}\n`);
     return EXIT_USAGE;
   }
-  const runs = await StoreRunService.create(store, io.createDeps(logger), args.maxExecuting === undefined ? {} : { maxExecutingRuns: args.maxExecuting });
+  const maxExecuting = args.maxExecuting === undefined ? {} : { maxExecutingRuns: args.maxExecuting };
+  // The worker builds the engine from the environment, as createDeps does here for the thread mode.
+  const pipelines = args.runIn === 'worker' ? { pipelines: new WorkerPipelines(logger, maxExecuting) } : maxExecuting;
+  const runs = await StoreRunService.create(store, io.createDeps(logger), pipelines);
   // Attached before the port opens, so no run can start unrecorded.
   const attached = io.attachRegistry?.(runs);
   const closeRuns = async () => {

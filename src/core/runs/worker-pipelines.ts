@@ -85,7 +85,11 @@ export class WorkerPipelines implements PipelineSource {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.file, { workerData: this.data });
+    // Under tsx (tests, development) the worker registers tsx's loader before its .ts entry; the bundle
+    // (dist/run-worker.js) needs nothing.
+    const worker = this.file.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(this.file)});`, { eval: true, workerData: this.data })
+      : new Worker(this.file, { workerData: this.data });
     worker.on('message', (message: FromRunWorker) => this.receive(message));
     worker.on('error', (error) => this.logger.error('the run worker crashed', error));
     worker.on('exit', (code) => {
