@@ -81,6 +81,8 @@ const builds = [
   // The engine, required on first use.
   nodeBundle({ entryPoints: ['src/vscode/activate.ts'], outfile: 'dist/extension-engine.js' }, { mayUseVscode: true }),
   nodeBundle({ entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }, { mayUseVscode: false }),
+  // `serve` runs pipelines in this worker thread (src/core/runs/worker-pipelines.ts finds it beside cli.js).
+  nodeBundle({ entryPoints: ['src/core/runs/run-worker.ts'], outfile: 'dist/run-worker.js' }, { mayUseVscode: false }),
   {
     ...common,
     entryPoints: Object.fromEntries(webviewEntries.map((entry) => [path.basename(path.dirname(entry)), entry])),

@@ -12,6 +12,8 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Repository map on 100,000 files (issue 11)', './repo-map/scale', 'benchRepoMapScale'],
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
+  ['GitHub limits per token: 50 PRs, 50 tokens (issue: team server)', './github-throttle', 'benchGitHubThrottle'],
+  ['Health report over a full log directory (issue: team server)', './health-report', 'benchHealthReport'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
   ['Sandbox import of a 100,000-entry checkout (issue: isolation)', './sandbox-import', 'benchSandboxImport'],
   ['Checks and PR integrity worst cases (issue 12: integrity)', './integrity', 'benchIntegrity'],

@@ -91,6 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
           createDeps,
           logger: observability.logger,
           attachRegistry: (registry) => observability.attach(registry),
+          addKnownSecret: (value) => observability.logger.addKnownSecrets([value]),
           healthReport: (registry) => observability.healthReport(registry),
         });
       } finally {

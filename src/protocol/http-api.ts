@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HealthReportSchema as FullHealthReportSchema } from './health-report';
 import { ErrorPayloadSchema, RunEventSchema, StepNameSchema } from './run-events';
 import { RunRequestSchema } from './run-request';
 
@@ -66,6 +67,7 @@ export const HTTP_ERROR_CODES = [
   'invalid_repository_url',
   'invalid_last_event_id',
   'concurrency_limit',
+  'rate_limited',
   'run_finished',
   'server_stopping',
   'internal',
@@ -84,7 +86,10 @@ export const LiveMetricsSchema = z.object({
   totalRuns: z.number().int().nonnegative(),
 });
 
-/** What `GET /health` answers before a richer report is plugged in; a richer report keeps `status`. */
+/**
+ * What `GET /health` answers to anyone: liveness and counts, never a repository, user or message (it
+ * needs no token, so monitors and load balancers can call it).
+ */
 export const BasicHealthReportSchema = z.object({
   status: z.enum(['ok', 'stopping']),
   server: z.object({
@@ -93,14 +98,22 @@ export const BasicHealthReportSchema = z.object({
     uptimeSeconds: z.number().nonnegative(),
     openStreams: z.number().int().nonnegative(),
   }),
-  runs: LiveMetricsSchema,
+  runs: LiveMetricsSchema.extend({ queuedRuns: z.number().int().nonnegative() }),
 });
 export type BasicHealthReport = z.infer<typeof BasicHealthReportSchema>;
 
-export const HealthReportSchema = z.looseObject({ status: z.string() }).describe('The host health report; see BasicHealthReport for the minimum.');
+/** With the bearer token, `GET /health` adds the full observability report (scores, errors, providers). */
+export const HealthResponseSchema = BasicHealthReportSchema.extend({
+  report: FullHealthReportSchema.optional().describe('Only with the bearer token.'),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
 /** One SSE message per run event: `id: <seq>`, `event: <kind>`, `data: <RunEvent JSON>`. */
 export const SseDataSchema = RunEventSchema;
 
 export const LAST_EVENT_ID_HEADER = 'last-event-id';
 export const REQUEST_ID_HEADER = 'x-request-id';
+/** `POST /code` with the same key returns the same run (a retried POST never starts a second run). */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** Set on a `POST /code` answer that streams an existing run named by its idempotency key. */
+export const IDEMPOTENT_REPLAY_HEADER = 'idempotent-replayed';

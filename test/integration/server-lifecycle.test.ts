@@ -2,11 +2,16 @@
 // uses is single-flight; the token and allow-list are checked before the server listens.
 
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { isTinyBackspaceError } from '../../src/core/errors/tiny-backspace-error';
 import { generateServerToken } from '../../src/core/server/bearer-token';
+import { buildHealthReport } from '../../src/core/observability/build-health-report';
 import { startLocalServer } from '../../src/core/server/local-server';
+import { HealthReportSchema } from '../../src/protocol/health-report';
 import { isTerminalEvent } from '../../src/protocol/run-events';
 import { LocalServerSession } from '../../src/vscode/server/local-server-session';
 import { getOrCreateServerToken, SERVER_TOKEN_SECRET_KEY } from '../../src/vscode/server/server-token';
@@ -156,16 +161,34 @@ describe('start-up checks', () => {
     }
   });
 
-  test('GET /health gives a basic report, or the injected one', async () => {
+  test('GET /health: counts only without the token, the full report (cached) with it', async () => {
     const basic = await (await fetch(`${h.url}/health`)).json();
     assert.equal(basic.status, 'ok');
     assert.equal(basic.runs.activeRuns, 0);
+    assert.equal(basic.runs.queuedRuns, 0);
     assert.equal(typeof basic.server.uptimeSeconds, 'number');
-    const injected = await startLocalServer({ registry: h.registry, token: generateServerToken(), healthReport: async () => ({ status: 'degraded', providers: [] }) });
+    assert.equal(basic.report, undefined);
+    let builds = 0;
+    const logDir = await mkdtemp(path.join(tmpdir(), 'tb-health-logs-'));
+    const withReport = await startLocalServer({
+      registry: h.registry,
+      token: h.token,
+      healthReport: () => {
+        builds += 1;
+        return buildHealthReport({ logDir });
+      },
+    });
     try {
-      assert.deepEqual(await (await fetch(`${injected.url}/health`)).json(), { status: 'degraded', providers: [] });
+      assert.equal((await (await fetch(`${withReport.url}/health`)).json()).report, undefined, 'no token, no report');
+      const headers = { authorization: `Bearer ${h.token}` };
+      const [first, second] = await Promise.all([fetch(`${withReport.url}/health`, { headers }), fetch(`${withReport.url}/health`, { headers })]);
+      const report = (await first.json()).report;
+      assert.equal(HealthReportSchema.safeParse(report).success, true);
+      assert.equal((await second.json()).report.generated_at, report.generated_at);
+      assert.equal(builds, 1, 'concurrent callers share one build');
     } finally {
-      await injected.stop();
+      await withReport.stop();
+      await rm(logDir, { recursive: true, force: true });
     }
   });
 });

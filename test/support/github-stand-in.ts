@@ -57,7 +57,7 @@ interface ArmedFault {
   remaining: number;
 }
 
-export async function startGitHubStandIn(options: { token?: string; login?: string } = {}): Promise<GitHubStandIn> {
+export async function startGitHubStandIn(options: { token?: string; login?: string; extraTokens?: readonly string[] } = {}): Promise<GitHubStandIn> {
   const root = await mkdtemp(path.join(tmpdir(), 'github-stand-in-'));
   const reposRoot = path.join(root, 'repos');
   await mkdir(reposRoot);
@@ -66,6 +66,7 @@ export async function startGitHubStandIn(options: { token?: string; login?: stri
     url: '',
     apiUrl: '',
     token: options.token ?? `ghs_test_${randomBytes(20).toString('hex')}`,
+    extraTokens: options.extraTokens ?? [],
     login: options.login ?? 'stand-in-user',
     reposRoot,
     repos: new Map(),

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { TRACES_DIR, logFileName } from '../../core/logging/log-files';
+import { TRACES_DIR, isLiveLogFileOf } from '../../core/logging/log-files';
 import type { JsonRecord } from '../../core/observability/read-json-lines';
 import { FileTail } from './file-tail';
 
@@ -27,7 +27,8 @@ const MAX_ERRORS = 50;
 export class LogDirFollower {
   private readonly traceTails = new Map<string, FileTail>();
   private readonly traceEvents = new Map<string, JsonRecord[]>();
-  private readonly errorsTail: FileTail;
+  /** errors.log of every process writing the directory (see log-writer.ts), by file name. */
+  private readonly errorsTails = new Map<string, FileTail>();
   private readonly errors: FollowedError[] = [];
   readonly windowMs: number;
   private readonly now: () => number;
@@ -38,7 +39,6 @@ export class LogDirFollower {
   ) {
     this.windowMs = options.windowMs ?? 15 * 60_000;
     this.now = options.now ?? Date.now;
-    this.errorsTail = new FileTail(path.join(logDir, logFileName('errors')));
   }
 
   async poll(): Promise<void> {
@@ -57,7 +57,12 @@ export class LogDirFollower {
       if (events.length > 0) this.traceEvents.set(requestId, [...(this.traceEvents.get(requestId) ?? []), ...events]);
       if (!names.includes(name)) this.forget(name, requestId);
     }
-    for (const line of await this.errorsTail.read()) {
+    for (const name of await readdir(this.logDir).catch(() => [] as string[])) {
+      if (isLiveLogFileOf('errors', name) && !this.errorsTails.has(name)) this.errorsTails.set(name, new FileTail(path.join(this.logDir, name)));
+    }
+    const lines: JsonRecord[] = [];
+    for (const tail of this.errorsTails.values()) lines.push(...(await tail.read()));
+    for (const line of lines) {
       const error = (line.error ?? {}) as JsonRecord;
       const time = Date.parse(str(line.time) ?? '') || 0;
       const requestId = str(line.request_id);

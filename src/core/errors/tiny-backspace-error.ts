@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'loop_detected'
   | 'checks_failed'
   | 'concurrency_limit'
+  | 'store_unavailable'
   | 'cancelled'
   | 'internal';
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -33,6 +34,11 @@ function validationMessages(error: HttpErrorLike): string[] {
   return (data?.errors ?? []).map((entry) => entry.message ?? `${entry.field ?? ''} ${entry.code ?? ''}`.trim());
 }
 
+/** A limiter key per (API host, token) that reveals nothing about the token. */
+export function throttleId(apiUrl: string, token: string | undefined): string {
+  return `tiny-backspace:${createHash('sha256').update(`${apiUrl}\n${token ?? ''}`).digest('hex').slice(0, 32)}`;
+}
+
 export class OctokitGitHubApi implements GitHubApi {
   private readonly octokit: InstanceType<typeof ThrottledOctokit>;
 
@@ -48,7 +54,10 @@ export class OctokitGitHubApi implements GitHubApi {
       baseUrl: options.apiUrl,
       userAgent: options.userAgent ?? 'tiny-backspace',
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-      throttle: { onRateLimit: retryOnLimit('primary'), onSecondaryRateLimit: retryOnLimit('secondary') },
+      // GitHub's limits (one content-creating request every few seconds, secondary limits) are per user or
+      // token: the plugin's limiters are keyed by `id`, so each token gets its own spacing and backoff,
+      // shared by every client of that token in this process, and 50 users' PRs are not serialised.
+      throttle: { id: throttleId(options.apiUrl, options.token), onRateLimit: retryOnLimit('primary'), onSecondaryRateLimit: retryOnLimit('secondary') },
       retry: { retries: 2 },
     });
   }

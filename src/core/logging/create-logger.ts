@@ -1,10 +1,11 @@
 import { multistream, pino, stdTimeFunctions, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import { REDACTED, redactSecrets } from '../security/redact';
 import type { Logger, LogFields } from './logger';
-import { PINO_REDACT_PATHS, redactLogValue } from './redact-log-record';
+import { PINO_REDACT_PATHS, redactLogText, redactLogValue } from './redact-log-record';
 import { currentRequestId } from './request-context';
 import type { LogCategory } from './log-files';
-import { createRotatingLogStream, type RotatingLogStream } from './rotating-log-stream';
+import { claimLogWriter } from './log-writer';
+import { createRotatingLogStream, ensureLogDir, type RotatingLogStream } from './rotating-log-stream';
 import { serializeError } from './serialize-error';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -66,10 +67,13 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
   const mirror = options.mirror;
   const mirrorThreshold = LEVEL_ORDER[options.mirrorLevel ?? options.level];
   const reportedStreamErrors = new Set<string>();
+  ensureLogDir(options.dir);
+  const claim = claimLogWriter(options.dir);
   const rotating = (category: LogCategory): RotatingLogStream =>
     createRotatingLogStream({
       dir: options.dir,
       category,
+      ...(claim.writer === undefined ? {} : { writer: claim.writer }),
       maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       maxFiles: options.maxFiles ?? DEFAULT_MAX_FILES,
       onError: (error) => {
@@ -96,7 +100,7 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
     hooks: {
       // The message is outside the merged record, so it gets its own value-pattern pass.
       logMethod(args, method) {
-        const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? redactSecrets(arg, secrets) : arg)) as Parameters<typeof method>;
+        const scrubbed = args.map((arg: unknown) => (typeof arg === 'string' ? redactLogText(arg, secrets) : arg)) as Parameters<typeof method>;
         method.apply(this, scrubbed);
       },
     },
@@ -116,7 +120,7 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
     if (!mirror || LEVEL_ORDER[level] < mirrorThreshold) return;
     const requestId = currentRequestId();
     const withId = requestId === undefined || fields?.request_id !== undefined ? fields : { ...fields, request_id: requestId };
-    mirror(level, redactSecrets(message, secrets), withId === undefined ? undefined : (redactLogValue(withId, secrets) as LogFields));
+    mirror(level, redactLogText(message, secrets), withId === undefined ? undefined : (redactLogValue(withId, secrets) as LogFields));
   };
   const write = (target: PinoLogger, level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: LogFields) => {
     if (!closed) target[level]({ ...fields }, message);
@@ -156,6 +160,7 @@ export function createLogger(options: CreateLoggerOptions): FileLogger {
       if (closed) return;
       closed = true;
       await Promise.all(Object.values(files).map((file) => file.close()));
+      claim.release();
     },
   };
 }

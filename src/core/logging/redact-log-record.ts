@@ -7,9 +7,34 @@ import { REDACTED, redactSecrets } from '../security/redact';
  */
 const SENSITIVE_KEY_PARTS = ['authorization', 'token', 'secret', 'password', 'passwd', 'passphrase', 'apikey', 'cookie', 'credential', 'privatekey', 'accesskey'];
 
+/** Whole key names that are credentials but too short to match as parts (`auth` inside `author` is not). */
+const SENSITIVE_KEYS = new Set(['auth', 'pat', 'pass', 'pwd']);
+
 export function isSensitiveKey(key: string): boolean {
   const normalized = key.toLowerCase().replace(/[-_]/g, '');
-  return SENSITIVE_KEY_PARTS.some((part) => normalized.includes(part));
+  return SENSITIVE_KEYS.has(normalized) || SENSITIVE_KEY_PARTS.some((part) => normalized.includes(part));
+}
+
+/**
+ * Credentials recognised by where they stand, whatever their shape: log lines quote URLs, headers and
+ * JSON bodies from SDKs and git. Only the credential is replaced, so the line stays readable.
+ */
+const CREDENTIAL_CONTEXTS: ReadonlyArray<readonly [RegExp, string]> = [
+  // https://TOKEN@host and https://user:TOKEN@host (git remotes, proxies)
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, `$1${REDACTED}@`],
+  // ?access_token=… and friends in query strings
+  [/([?&](?:access_token|token|api_key|apikey|key|client_secret|secret|password|sig|signature|ticket)=)[^&#\s"'<>]+/gi, `$1${REDACTED}`],
+  // "authorization":"Bearer …" and other credential fields inside JSON text
+  [/("(?:authorization|proxy-authorization|x-api-key|api[-_]?key|access[-_]?token|refresh[-_]?token|token|secret|password|auth)"\s*:\s*")(?:[^"\\]|\\.)*"/gi, `$1${REDACTED}"`],
+  // Authorization: Bearer … / Basic … wherever it appears
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9+/=._~-]{16,}/g, `$1 ${REDACTED}`],
+];
+
+/** A log line's text: known secrets and vendor-shaped keys (redactSecrets), then credentials by context. */
+export function redactLogText(text: string, knownSecrets: readonly string[] = []): string {
+  let result = redactSecrets(text, knownSecrets);
+  for (const [pattern, replacement] of CREDENTIAL_CONTEXTS) result = result.replace(pattern, replacement);
+  return result;
 }
 
 const MAX_DEPTH = 8;
@@ -19,9 +44,9 @@ const MAX_DEPTH = 8;
  * secrets and credential-shaped values. Never mutates the input (callers keep their objects).
  */
 export function redactLogValue(value: unknown, knownSecrets: readonly string[] = [], depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return redactSecrets(value, knownSecrets);
+  if (typeof value === 'string') return redactLogText(value, knownSecrets);
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof URL) return redactSecrets(value.href, knownSecrets);
+  if (value instanceof URL) return redactLogText(value.href, knownSecrets);
   if (value instanceof Date) return value.toISOString();
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   if (seen.has(value)) return '[Circular]';

@@ -15,6 +15,8 @@ export interface RotatingLogStreamOptions {
   readonly maxFileBytes: number;
   /** Rotated (gzipped) files kept; older ones are deleted. */
   readonly maxFiles: number;
+  /** Another process already writes the plain names: this one writes its own files (see log-writer.ts). */
+  readonly writer?: string;
   readonly onError?: (error: Error) => void;
 }
 
@@ -34,13 +36,13 @@ export function ensureLogDir(dir: string): void {
  */
 export function createRotatingLogStream(options: RotatingLogStreamOptions): RotatingLogStream {
   ensureLogDir(options.dir);
-  const live = path.join(options.dir, logFileName(options.category));
+  const live = path.join(options.dir, logFileName(options.category, options.writer));
   // A file left by an older version or another tool keeps its mode on append; tighten it first.
   if (existsSync(live)) chmod(live, LOG_FILE_MODE, () => {});
-  const history = rotationHistoryFileName(options.category);
+  const history = rotationHistoryFileName(options.category, options.writer);
   const stream = createStream((time: Date | number | null, index?: number) => {
-    if (time === null) return logFileName(options.category);
-    return rotatedLogFileName(options.category, typeof time === 'number' ? new Date(time) : time, index ?? 1);
+    if (time === null) return logFileName(options.category, options.writer);
+    return rotatedLogFileName(options.category, typeof time === 'number' ? new Date(time) : time, index ?? 1, options.writer);
   }, {
     path: `${options.dir}${path.sep}`,
     size: `${Math.max(1, Math.floor(options.maxFileBytes))}B`,

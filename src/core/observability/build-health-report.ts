@@ -75,7 +75,11 @@ const stepOrder = (step: string) => {
 /** Per step, from performance.log `step.<name>` lines, or the traces when no such line exists. */
 function stepStats(performance: readonly JsonRecord[], runs: readonly RunFacts[]): StepStats[] {
   const durations = new Map<string, number[]>();
-  const add = (step: string, ms: number) => durations.set(step, [...(durations.get(step) ?? []), ms]);
+  const add = (step: string, ms: number) => {
+    const values = durations.get(step);
+    if (values) values.push(ms);
+    else durations.set(step, [ms]);
+  };
   for (const line of performance) {
     const operation = str(line.operation);
     const ms = num(line.duration_ms);
@@ -126,11 +130,14 @@ export function healthReportFromContents(contents: LogDirContents, options: Buil
   const aiProviders = providers.filter((row) => row.provider !== 'offline');
   const errors = analyseErrors(errorLines, runs);
   const hasData = runs.length > 0 || contents.source.linesRead > 0;
+  // A failed run counts once, in completion_rate: its own error lines are not counted again.
+  const failedRuns = new Set(runs.filter((run) => run.status === 'failed').map((run) => run.requestId));
+  const otherErrors = errorLines.filter((line) => !failedRuns.has(String(line.request_id ?? ''))).length;
   const score = computeHealthScore({
     completed,
     failed,
     runs: runs.length,
-    errors: errors.total,
+    errors: otherErrors,
     steps,
     providerAttempts: aiProviders.reduce((sum, row) => sum + row.attempts, 0),
     providerFallbacks: aiProviders.reduce((sum, row) => sum + row.fallbacks, 0),

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { LOG_CATEGORIES, TRACES_DIR, isLogFileOf, logFileName, rotatedAt, type LogCategory } from '../logging/log-files';
+import { LOG_CATEGORIES, TRACES_DIR, isLiveLogFileOf, isLogFileOf, rotatedAt, type LogCategory } from '../logging/log-files';
 import { readJsonLines, type JsonRecord } from './read-json-lines';
 
 export interface TraceFile {
@@ -43,11 +43,11 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-/** Oldest first: rotated files by their time-stamped names, then the live file. */
+/** Every writer's files (see log-writer.ts): rotated files by their time-stamped names, then the live ones. */
 function categoryFiles(names: readonly string[], category: LogCategory): string[] {
-  const live = logFileName(category);
-  const rotated = names.filter((name) => name !== live && isLogFileOf(category, name)).sort();
-  return names.includes(live) ? [...rotated, live] : rotated;
+  const live = names.filter((name) => isLiveLogFileOf(category, name)).sort();
+  const rotated = names.filter((name) => !live.includes(name) && isLogFileOf(category, name)).sort();
+  return [...rotated, ...live];
 }
 
 /** Reads the four logs (live, rotated and gzipped files) and the newest traces of a log directory. */

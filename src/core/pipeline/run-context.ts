@@ -21,6 +21,8 @@ export const STEP_PROGRESS: Readonly<Record<StepName, number>> = {
 export class EventStamper {
   private seq = 0;
   progress = 0;
+  /** The step events belong to when a draft names none: the run's first step until another starts. */
+  private step: StepName = 'validate';
   private secretValues: string[] = [];
 
   constructor(
@@ -42,8 +44,11 @@ export class EventStamper {
   emit(draft: RunEventDraft): RunEvent {
     if (draft.progress !== undefined) this.progress = Math.max(this.progress, Math.min(100, draft.progress));
     this.seq += 1;
+    if (draft.step !== undefined) this.step = draft.step;
+    // Every event carries `step`, as the original event format did: run_started and the terminal event too.
     const event = this.scrub({
       ...draft,
+      step: draft.step ?? this.step,
       version: RUN_EVENT_SCHEMA_VERSION,
       seq: this.seq,
       request_id: this.requestId,

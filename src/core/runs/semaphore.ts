@@ -13,6 +13,10 @@ export class Semaphore {
     return this.active;
   }
 
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   tryAcquire(): Release | undefined {
     if (this.active >= this.limit) return undefined;
     this.active += 1;

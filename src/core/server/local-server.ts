@@ -6,6 +6,8 @@ import { nullLogger, type Logger } from '../logging/logger';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import type { RunRegistry } from '../runs/run-registry';
 import { registerKnownSecret } from '../security/known-secrets';
+import { registryRunService } from '../runs/registry-run-service';
+import type { RunService } from '../runs/run-service';
 import { assertUsableToken } from './bearer-token';
 import { renderDocsPage } from './docs-page';
 import { authorize } from './authorize';
@@ -14,6 +16,7 @@ import { BASE_HEADERS, sendJson, sendRejection } from './http-responses';
 import { checkJsonContentType, discardBody, hasBody, readJsonBody } from './json-body';
 import { buildOpenApiDocument } from './openapi-document';
 import { normalizeAllowedOrigin, RequestGuard } from './request-guard';
+import { RateLimiter } from './rate-limiter';
 import { Router } from './router';
 import { ROUTES } from './routes/route-table';
 import type { RouteContext, ServerRuntime, ServerSettings } from './server-runtime';
@@ -21,7 +24,10 @@ import type { SseStream } from './sse-stream';
 import { StreamTickets } from './stream-tickets';
 
 export interface LocalServerOptions {
-  readonly registry: RunRegistry;
+  /** Where runs live and execute: a store-backed service (serve), or an in-process registry (VS Code). */
+  readonly runs?: RunService;
+  /** The VS Code host's registry, shared with its panel; used when `runs` is not given. */
+  readonly registry?: RunRegistry;
   /** The bearer token every non-public route requires (at least 32 characters). */
   readonly token: string;
   /** 0 (the default) picks a free port. */
@@ -32,6 +38,8 @@ export interface LocalServerOptions {
   readonly maxBodyBytes?: number;
   readonly ticketTtlMs?: number;
   readonly retryAfterSeconds?: number;
+  /** Requests a minute each client (remote address) may make to authenticated routes; 0 turns it off. Default 600. */
+  readonly rateLimitPerMinute?: number;
   readonly cancelWaitMs?: number;
   /** How long `stop()` waits for cancelled runs to clean up before closing connections anyway. */
   readonly stopTimeoutMs?: number;
@@ -55,6 +63,7 @@ export interface LocalServer {
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 const LISTEN_HOST = '127.0.0.1';
 
 const SERVER_STOPPING: HttpRejection = {
@@ -75,6 +84,24 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** The full health report reads every log file; a monitor polling every second must not cost that. */
+const FULL_REPORT_TTL_MS = 5_000;
+
+function cacheFor<T>(ttlMs: number, now: () => number, build: () => Promise<T>): () => Promise<T> {
+  let cached: { value: Promise<T>; at: number } | undefined;
+  return () => {
+    if (!cached || now() - cached.at >= ttlMs) {
+      const value = build();
+      cached = { value, at: now() };
+      // A failed build is not cached: the next caller tries again.
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
+    }
+    return cached.value;
+  };
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -83,6 +110,8 @@ function delay(ms: number): Promise<void> {
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   assertUsableToken(options.token);
   registerKnownSecret(options.token); // scrubbed from every log line, event and tool output from now on
+  const runs = options.runs ?? (options.registry ? registryRunService(options.registry) : undefined);
+  if (!runs) throw new TypeError('startLocalServer needs `runs` or `registry`.');
   const now = options.now ?? Date.now;
   const logger = options.logger ?? nullLogger;
   const secrets = [options.token];
@@ -101,14 +130,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // Validated before binding, so a bad setting fails the start rather than the first request.
   const allowedOrigins = (options.allowedOrigins ?? []).map(normalizeAllowedOrigin);
 
+  const rateLimitPerMinute = options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
+  const limiter = rateLimitPerMinute > 0 ? new RateLimiter(rateLimitPerMinute, undefined, now) : undefined;
   const httpServer = createServer({ noDelay: true, keepAliveTimeout: 5_000 });
   const port = await listen(httpServer, options.port ?? 0);
   const guard = new RequestGuard(port, allowedOrigins);
   const openApi = buildOpenApiDocument({ port, maxBodyBytes: settings.maxBodyBytes, heartbeatMs: settings.heartbeatMs });
   const runtime: ServerRuntime = {
     settings,
-    registry: options.registry,
-    tickets: new StreamTickets(options.ticketTtlMs ?? 5 * 60_000, now),
+    runs,
+    token: options.token,
+    tickets: new StreamTickets(options.token, options.ticketTtlMs ?? 5 * 60_000, now),
     logger,
     startedAt: now(),
     now,
@@ -116,6 +148,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     openApi,
     docs: renderDocsPage(openApi),
     ...(options.healthReport ? { healthReport: options.healthReport } : {}),
+    cachedHealthReport: cacheFor(FULL_REPORT_TTL_MS, now, options.healthReport ?? (async () => ({}))),
     ...(options.runDeps ? { runDeps: options.runDeps } : {}),
     isStopping: () => stopping,
     trackRun(requestId, done) {
@@ -154,10 +187,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return;
     }
     const { route, params } = match;
-    const denied = authorize(route, req, url, params, options.token, runtime.tickets);
-    if (denied) {
-      reject(denied, cors);
+    const authorization = authorize(route, req, url, params, options.token, runtime.tickets);
+    if (authorization.kind === 'denied') {
+      reject(authorization.rejection, cors);
       return;
+    }
+    if (limiter && route.auth !== 'public') {
+      const waitSeconds = limiter.take(req.socket.remoteAddress ?? 'unknown');
+      if (waitSeconds > 0) {
+        reject({ status: 429, code: 'rate_limited', message: 'Too many requests from this client.', remedy: `Wait ${waitSeconds} s, then try again.`, headers: { 'retry-after': String(waitSeconds) } }, cors);
+        return;
+      }
     }
     let body: unknown;
     if (route.body === 'json' || hasBody(req)) {
@@ -188,6 +228,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       params,
       runtime,
       body,
+      renewedTicket: authorization.kind === 'renewed-ticket',
       cors,
       json: (status, value, headers = {}) => sendJson(res, status, value, { ...cors, ...headers }),
       reject: (rejection) => reject(rejection, cors),
@@ -225,13 +266,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         stopping = true;
         // Stops accepting at once; the port is free for a new listener from here on.
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        for (const requestId of ownRuns.keys()) options.registry.cancel(requestId, reason);
+        for (const requestId of ownRuns.keys()) void runs.cancel(requestId, reason);
         const stopTimeout = options.stopTimeoutMs ?? 10_000;
         await Promise.race([Promise.allSettled([...ownRuns.values()]), delay(stopTimeout)]);
         // Streams of those runs end by themselves once their terminal event is written; others are ended here.
         await Promise.race([Promise.all([...openStreams].map((stream) => stream.whenClosed)), delay(1_000)]);
         for (const stream of [...openStreams]) stream.end();
-        runtime.tickets.clear();
         httpServer.closeAllConnections();
         await closed;
         logger.info('local server stopped', { reason });

@@ -4,7 +4,7 @@ import {
   CodeRequestSchema,
   HTTP_API_VERSION,
   HTTP_ERROR_CODES,
-  HealthReportSchema,
+  HealthResponseSchema,
   HttpErrorSchema,
   LiveMetricsSchema,
   RunIdSchema,
@@ -46,7 +46,7 @@ function componentSchemas(): Record<string, JsonObject> {
   registry.add(StreamTicketResponseSchema, { id: 'StreamTicket' });
   registry.add(LiveMetricsSchema, { id: 'LiveMetrics' });
   registry.add(BasicHealthReportSchema, { id: 'BasicHealthReport' });
-  registry.add(HealthReportSchema, { id: 'HealthReport' });
+  registry.add(HealthResponseSchema, { id: 'HealthResponse' });
   // Input mode leaves response objects open: clients must accept fields added later (see run-events.ts).
   const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'input', uri: (id) => `#/components/schemas/${id}` });
   const named: Record<string, JsonObject> = {};
@@ -117,7 +117,30 @@ the stream replays exactly the events after that seq, then continues live. Once 
 Lifecycle. Closing the POST /code connection cancels the run unless options.keepRunningOnDisconnect is true. Run event schema version: ${RUN_EVENT_SCHEMA_VERSION}.`;
 
 /** The OpenAPI 3.1 description of the local server, built from the same schemas that validate requests. */
+const RATE_LIMITED = {
+  description: '`rate_limited`: this client sent too many requests.',
+  headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+  content: jsonContent('HttpError'),
+};
+
+/** Every route that needs credentials is rate limited per client, so each documents the 429. */
+function withRateLimit(document: OpenApiDocument): OpenApiDocument {
+  for (const methods of Object.values(document.paths)) {
+    for (const operation of Object.values(methods)) {
+      const security = operation.security as unknown[] | undefined;
+      if (Array.isArray(security) && (security.length === 0 || security.some((entry) => Object.keys(entry as object).length === 0))) continue;
+      const responses = operation.responses as Record<string, unknown>;
+      responses['429'] ??= RATE_LIMITED;
+    }
+  }
+  return document;
+}
+
 export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument {
+  return withRateLimit(buildDocument(limits));
+}
+
+function buildDocument(limits: DocumentedLimits): OpenApiDocument {
   const sse = sseDescription(limits);
   return {
     openapi: '3.1.0',
@@ -142,7 +165,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument 
             '413': error(`\`payload_too_large\`: the body exceeds ${bodyLimit(limits)}.`),
             '415': error('`unsupported_media_type`: the body is not application/json.'),
             '429': {
-              description: '`concurrency_limit`: too many runs in progress.',
+              description: '`concurrency_limit`: every admission (executing and queued runs, across every instance sharing the store) is taken; or `rate_limited`: this client sent too many requests.',
               headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
               content: jsonContent('HttpError'),
             },
@@ -217,9 +240,10 @@ export function buildOpenApiDocument(limits: DocumentedLimits): OpenApiDocument 
       '/health': {
         get: {
           operationId: 'health',
-          summary: 'Health report',
-          security: [],
-          responses: { '200': { description: 'At least the fields of BasicHealthReport.', content: jsonContent('HealthReport') }, ...COMMON_REJECTIONS },
+          summary: 'Liveness and counts; the full report with the token',
+          description: 'Without a token: status, version and run counts only. With the bearer token: also `report`, the observability report (cached for a few seconds).',
+          security: [{}, { bearerAuth: [] }],
+          responses: { '200': { description: 'BasicHealthReport, plus `report` for an authenticated caller.', content: jsonContent('HealthResponse') }, ...COMMON_REJECTIONS },
         },
       },
       '/openapi.json': {

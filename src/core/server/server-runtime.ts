@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TerminalEvent } from '../../protocol/run-events';
 import type { Logger } from '../logging/logger';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
-import type { RunRegistry } from '../runs/run-registry';
+import type { RunService } from '../runs/run-service';
 import type { DocsPage } from './docs-page';
 import type { HttpRejection } from './http-rejection';
 import type { OpenApiDocument } from './openapi-document';
@@ -24,15 +24,20 @@ export interface ServerSettings {
 /** What every route handler may use: one object per server, passed down, no globals. */
 export interface ServerRuntime {
   readonly settings: ServerSettings;
-  readonly registry: RunRegistry;
+  readonly runs: RunService;
   readonly tickets: StreamTickets;
+  /** The bearer token, for routes that answer more to an authenticated caller. */
+  readonly token: string;
   readonly logger: Logger;
   readonly startedAt: number;
   readonly now: () => number;
   readonly openStreams: Set<SseStream>;
   readonly openApi: OpenApiDocument;
   readonly docs: DocsPage;
+  /** The full report for `GET /health` with the token; cached by the server. */
   readonly healthReport?: () => Promise<unknown>;
+  /** `healthReport`, built at most once per few seconds and shared by concurrent callers. */
+  cachedHealthReport(): Promise<unknown>;
   readonly runDeps?: () => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
   isStopping(): boolean;
   /** Remembers a run started through this server, so stopping the server ends it. */
@@ -47,6 +52,8 @@ export interface RouteContext {
   readonly runtime: ServerRuntime;
   /** The parsed JSON body for routes that take one. */
   readonly body: unknown;
+  /** Set when a stream ticket past its first lifetime authorised the request: valid only while the run lives. */
+  readonly renewedTicket: boolean;
   /** CORS headers owed to this request's origin (empty unless allow-listed). */
   readonly cors: Readonly<Record<string, string>>;
   json(status: number, body: unknown, headers?: Readonly<Record<string, string>>): void;

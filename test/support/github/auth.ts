@@ -5,24 +5,26 @@ import { timingSafeEqual } from 'node:crypto';
 
 export type AuthOutcome = 'anonymous' | 'valid' | 'invalid';
 
-function same(a: string, b: string): boolean {
+function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function checkAuthorization(header: string | undefined, token: string): AuthOutcome {
+export function checkAuthorization(header: string | undefined, tokens: string | readonly string[]): AuthOutcome {
+  const valid = typeof tokens === 'string' ? [tokens] : tokens;
+  const same = (given: string) => valid.some((token) => sameSecret(given, token));
   if (header === undefined || header.trim() === '') return 'anonymous';
   const match = /^(\S+)\s+(.*)$/.exec(header.trim());
   const scheme = match?.[1]?.toLowerCase();
   const value = match?.[2]?.trim() ?? '';
-  if (scheme === 'token' || scheme === 'bearer') return same(value, token) ? 'valid' : 'invalid';
+  if (scheme === 'token' || scheme === 'bearer') return same(value) ? 'valid' : 'invalid';
   if (scheme === 'basic') {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const user = colon < 0 ? decoded : decoded.slice(0, colon);
     const password = colon < 0 ? '' : decoded.slice(colon + 1);
-    return same(password, token) || same(user, token) ? 'valid' : 'invalid';
+    return same(password) || same(user) ? 'valid' : 'invalid';
   }
   return 'invalid';
 }

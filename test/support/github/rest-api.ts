@@ -50,7 +50,7 @@ function validationFailed(errors: Record<string, string>[]): unknown {
 
 export async function handleRestRequest(ctx: StandInContext, request: BufferedRequest): Promise<StandInResponse> {
   const url = new URL(request.target, 'http://stand-in.invalid');
-  const auth = checkAuthorization(request.headers.authorization, ctx.token);
+  const auth = checkAuthorization(request.headers.authorization, [ctx.token, ...ctx.extraTokens]);
   if (auth === 'invalid') return jsonResponse(ctx, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
 
   let parts: string[];

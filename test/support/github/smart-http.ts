@@ -35,7 +35,7 @@ export async function handleGitRequest(ctx: StandInContext, request: BufferedReq
   const [, owner, name, rest] = match;
 
   const isPush = rest === '/git-receive-pack' || (rest === '/info/refs' && url.searchParams.get('service') === 'git-receive-pack');
-  const auth = checkAuthorization(header(request, 'authorization'), ctx.token);
+  const auth = checkAuthorization(header(request, 'authorization'), [ctx.token, ...ctx.extraTokens]);
   if (auth === 'invalid') return challenge();
   const repo = ctx.repos.get(repoKey(owner, name));
   // Like GitHub, an anonymous caller cannot tell a missing repository from a private one.

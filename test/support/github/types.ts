@@ -103,6 +103,8 @@ export interface StandInContext {
   url: string;
   apiUrl: string;
   token: string;
+  /** More valid tokens (the same user), for tests of per-token behaviour. */
+  extraTokens: readonly string[];
   login: string;
   reposRoot: string;
   repos: Map<string, RepoRecord>;

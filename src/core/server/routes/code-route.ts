@@ -1,10 +1,16 @@
-import { CodeRequestSchema, REQUEST_ID_HEADER } from '../../../protocol/http-api';
+import { CodeRequestSchema, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAY_HEADER, REQUEST_ID_HEADER } from '../../../protocol/http-api';
 import { hasCode } from '../../errors/tiny-backspace-error';
 import { looksLikeLocalPath } from '../../repo/resolve-local-repository';
-import type { StartedRun } from '../../runs/run-registry';
+import type { StartedServiceRun } from '../../runs/run-service';
 import type { Route } from '../router';
 import type { RouteContext } from '../server-runtime';
 import { clientGone, streamRunEvents } from './stream-run-events';
+
+function headerValue(context: RouteContext, name: string): string | undefined {
+  const raw = context.req.headers[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return value === undefined ? undefined : value.trim();
+}
 
 export const DISCONNECT_REASON = 'The client that started the run disconnected.';
 
@@ -37,11 +43,17 @@ async function startRun(context: RouteContext): Promise<void> {
   const gone = clientGone(context, DISCONNECT_REASON);
   if (context.res.destroyed) return;
   const keepRunning = request.options?.keepRunningOnDisconnect === true;
-  let started: StartedRun;
+  const idempotencyKey = headerValue(context, IDEMPOTENCY_KEY_HEADER);
+  if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+    context.reject({ status: 400, code: 'invalid_request', message: 'Idempotency-Key must be 1 to 200 visible ASCII characters.', remedy: 'Send a UUID, for example.' });
+    return;
+  }
+  let started: StartedServiceRun;
   try {
-    started = runtime.registry.start(request, {
+    started = await runtime.runs.start(request, {
       deps: { ...hostDeps, allowLocalRepositories: false },
       ...(keepRunning ? {} : { signal: gone }),
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
   } catch (error) {
     if (!hasCode(error, 'concurrency_limit')) throw error;
@@ -54,9 +66,14 @@ async function startRun(context: RouteContext): Promise<void> {
     });
     return;
   }
-  runtime.trackRun(started.requestId, started.done);
+  if (started.done) runtime.trackRun(started.requestId, started.done);
+  // A replayed key streams the first run from its start: the same events the first POST saw.
   await streamRunEvents(context, started.requestId, 0, gone, {
-    headers: { [REQUEST_ID_HEADER]: started.requestId, location: `/runs/${started.requestId}` },
+    headers: {
+      [REQUEST_ID_HEADER]: started.requestId,
+      location: `/runs/${started.requestId}`,
+      ...(started.replayed ? { [IDEMPOTENT_REPLAY_HEADER]: 'true' } : {}),
+    },
   });
 }
 

@@ -1,16 +1,19 @@
-import type { BasicHealthReport } from '../../../protocol/http-api';
+import type { BasicHealthReport, HealthResponse } from '../../../protocol/http-api';
+import type { HealthReport } from '../../../protocol/health-report';
+import { hasToken } from '../authorize';
 import { BASE_HEADERS } from '../http-responses';
 import type { Route } from '../router';
 import type { RouteContext } from '../server-runtime';
 
-/** Public on purpose (monitors have no token), so it carries counts only, never run contents. */
+/**
+ * Public on purpose (monitors have no token), so without the token it carries liveness and counts
+ * only: never a repository, a user or a message. The full report reads the log directory, so it is
+ * built at most once per `FULL_REPORT_TTL_MS` however many callers ask.
+ */
 async function health(context: RouteContext): Promise<void> {
   const { runtime } = context;
-  if (runtime.healthReport) {
-    context.json(200, await runtime.healthReport());
-    return;
-  }
-  const report: BasicHealthReport = {
+  const metrics = await runtime.runs.metrics();
+  const basic: BasicHealthReport = {
     status: runtime.isStopping() ? 'stopping' : 'ok',
     server: {
       version: runtime.settings.version,
@@ -18,9 +21,14 @@ async function health(context: RouteContext): Promise<void> {
       uptimeSeconds: Math.max(0, Math.round((runtime.now() - runtime.startedAt) / 1000)),
       openStreams: runtime.openStreams.size,
     },
-    runs: runtime.registry.metrics(),
+    runs: metrics,
   };
-  context.json(200, report);
+  if (!runtime.healthReport || !hasToken(context.req, runtime.token)) {
+    context.json(200, basic);
+    return;
+  }
+  const body: HealthResponse = { ...basic, report: (await runtime.cachedHealthReport()) as HealthReport };
+  context.json(200, body);
 }
 
 async function openApi(context: RouteContext): Promise<void> {

@@ -1,4 +1,5 @@
 import { LAST_EVENT_ID_HEADER } from '../../../protocol/http-api';
+import { UNAUTHORIZED } from '../authorize';
 import type { Route } from '../router';
 import type { RouteContext } from '../server-runtime';
 import { clientGone, streamRunEvents } from './stream-run-events';
@@ -15,9 +16,14 @@ function lastEventId(context: RouteContext): string | undefined {
 async function streamEvents(context: RouteContext): Promise<void> {
   const { runtime } = context;
   const runId = context.params.id ?? '';
-  const summary = runtime.registry.get(runId);
+  const summary = await runtime.runs.get(runId);
   if (!summary) {
     context.reject(runNotFound(runId));
+    return;
+  }
+  if (context.renewedTicket && summary.status !== 'running') {
+    // Past its lifetime a ticket only re-opens the stream of a run that is still going.
+    context.reject(UNAUTHORIZED);
     return;
   }
   const raw = lastEventId(context);
@@ -26,7 +32,7 @@ async function streamEvents(context: RouteContext): Promise<void> {
     return;
   }
   const afterSeq = raw === undefined ? 0 : Number(raw);
-  if (summary.status !== 'running' && afterSeq >= runtime.registry.history(runId).length) {
+  if (summary.status !== 'running' && afterSeq >= summary.eventCount) {
     // Nothing left to send: 204 is what tells an EventSource to stop reconnecting.
     context.res.writeHead(204, { ...context.cors, 'cache-control': 'no-store' });
     context.res.end();

@@ -21,7 +21,7 @@ export async function streamRunEvents(
   stream.open();
   runtime.openStreams.add(stream);
   try {
-    for await (const event of runtime.registry.events(runId, afterSeq, signal)) {
+    for await (const event of runtime.runs.events(runId, afterSeq, signal)) {
       await stream.send(event);
       if (stream.closed) break;
     }

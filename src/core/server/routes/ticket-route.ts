@@ -6,7 +6,7 @@ import { runNotFound } from './run-not-found';
 /** `POST /runs/{id}/tickets`: trades the token (in a header) for a URL-safe credential scoped to one run. */
 async function mintTicket(context: RouteContext): Promise<void> {
   const runId = context.params.id ?? '';
-  if (!context.runtime.registry.get(runId)) {
+  if (!(await context.runtime.runs.get(runId))) {
     context.reject(runNotFound(runId));
     return;
   }
