@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import Mocha from 'mocha';
 import { defineActivationSuite } from './activation.suite';
+import { defineHostileWorkspaceSuite } from './hostile-workspace.suite';
 import { allMeasurements } from './measurements';
 import { GREP_ENV, RESULTS_FILE_ENV, type ExtensionTestReport, type ExtensionTestResult } from './report';
 import { defineRunCommandSuite } from './run-command.suite';
@@ -29,6 +30,7 @@ export async function run(): Promise<void> {
   defineSettingsSuite();
   defineRunCommandSuite();
   defineServerSuite();
+  defineHostileWorkspaceSuite();
 
   const tests: ExtensionTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {

@@ -2,12 +2,25 @@ import * as vscode from 'vscode';
 import { isTinyBackspaceError } from '../../core/errors/tiny-backspace-error';
 import { buildHealthReport } from '../../core/observability/build-health-report';
 import { startLocalServer } from '../../core/server/local-server';
+import { vscodeSettingsReader } from '../config/vscode-settings';
 import { CONTEXT_KEYS, setContextKey } from '../context-keys';
 import type { ExtensionServices } from '../extension-services';
 import { LocalServerSession } from './local-server-session';
 import { showServerActions } from './server-actions';
 import { SERVER_ACTIONS_COMMAND, ServerStatusBar } from './server-status-bar';
 import { getOrCreateServerToken } from './server-token';
+import { ensureTrustedWorkspace } from '../trust/workspace-trust';
+
+/** Machine-scoped: a workspace's settings cannot choose the port or the allowed browser origins. */
+function serverPort(): number {
+  const value = vscodeSettingsReader()('server.port').value;
+  return typeof value === 'number' && Number.isInteger(value) ? value : 0;
+}
+
+function serverAllowedOrigins(): string[] {
+  const value = vscodeSettingsReader()('server.allowedOrigins').value;
+  return Array.isArray(value) ? value.filter((origin): origin is string => typeof origin === 'string') : [];
+}
 
 function describeStartFailure(error: unknown, port: number): string {
   if (isTinyBackspaceError(error)) return error.remedy ? `${error.message} ${error.remedy}` : error.message;
@@ -23,12 +36,11 @@ export function registerServerCommands(services: ExtensionServices): vscode.Disp
 
   const session = new LocalServerSession({
     start: async () => {
-      const settings = vscode.workspace.getConfiguration('tinyBackspace.server');
       return startLocalServer({
         registry: services.registry,
         token: await token(),
-        port: settings.get<number>('port', 0),
-        allowedOrigins: settings.get<string[]>('allowedOrigins', []),
+        port: serverPort(),
+        allowedOrigins: serverAllowedOrigins(),
         logger: services.logger,
         // Fresh settings, secrets and auth per run, like a run started from the palette.
         runDeps: () => services.pipelineDeps(),
@@ -49,6 +61,8 @@ export function registerServerCommands(services: ExtensionServices): vscode.Disp
   };
 
   const start = async () => {
+    // The server runs prompts with the user's tokens for any caller holding its token: trusted workspaces only.
+    if (!(await ensureTrustedWorkspace('start the local server'))) return;
     try {
       const server = await session.start();
       // Not awaited: the command is done once the server listens, whether or not the toast is answered.
@@ -58,7 +72,7 @@ export function registerServerCommands(services: ExtensionServices): vscode.Disp
         else if (choice === 'Open API Docs') await vscode.env.openExternal(vscode.Uri.parse(`${server.url}/docs`));
       });
     } catch (error) {
-      const port = vscode.workspace.getConfiguration('tinyBackspace.server').get<number>('port', 0);
+      const port = serverPort();
       services.logger.error('local server failed to start', error);
       void vscode.window.showErrorMessage(`Tiny Backspace could not start the local server: ${describeStartFailure(error, port)}`);
     }
