@@ -21,7 +21,8 @@ export function renderHistory(runs: readonly RunView[], selectedId: string | und
       'ol',
       {},
       runs.map((run) =>
-        h('li', {}, [
+        // Keyed by run, so a new run at the top does not shift every item (and the focused one) down a node.
+        h('li', { data: { key: run.requestId } }, [
           h(
             'button',
             {

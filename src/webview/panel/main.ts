@@ -3,12 +3,14 @@
 import '../shared/zod-jitless';
 import { ExternalUrlSchema, type HostToPanelMessage } from '../../protocol/webview-messages';
 import { button, h, replaceChildren } from '../shared/dom';
+import { patchChildren } from '../shared/patch-dom';
 import { connectToHost } from '../shared/vscode-api';
 import { ActivityView } from './activity-view';
 import { renderHistory } from './history-view';
 import type { PanelActions } from './panel-actions';
 import { applyEvent, applySnapshot, createModel, selectedRun, setReviewPending, type PanelModel } from './panel-model';
 import { renderRunSummary } from './run-view';
+import { announcement } from './status-line';
 
 interface SavedState {
   readonly selectedRunId?: string;
@@ -16,6 +18,8 @@ interface SavedState {
 
 const host = connectToHost();
 const root = document.getElementById('app') ?? document.body;
+/** The one live region: a short line that changes when the run's step or state does, not on every event. */
+const statusLine = document.getElementById('status');
 const saved = host.getState() as SavedState | undefined;
 let model: PanelModel = createModel();
 if (typeof saved?.selectedRunId === 'string') model.selectedRunId = saved.selectedRunId;
@@ -58,11 +62,17 @@ function render(): void {
     replaceChildren(root, [emptyState]);
     return;
   }
+  // The shown run stays shown: a run started elsewhere (the local server) must not swap the view, and the
+  // focused button with it, from under the user. A palette run selects itself through `select_run`.
+  model.selectedRunId ??= run.requestId;
   if (layout.parentElement !== root) replaceChildren(root, [layout]);
-  replaceChildren(historySlot, [renderHistory(model.runs, run.requestId, actions)]);
-  replaceChildren(summarySlot, [renderRunSummary(run, actions)]);
+  // Patched, not replaced: the focused button (Cancel, Create Pull Request, a history item) stays the same node.
+  patchChildren(historySlot, [renderHistory(model.runs, run.requestId, actions)]);
+  patchChildren(summarySlot, [renderRunSummary(run, actions)]);
   activity.update(run);
   document.body.dataset.selectedRun = run.requestId;
+  const line = announcement(run);
+  if (statusLine && statusLine.textContent !== line) statusLine.textContent = line;
 }
 
 /** Streams can bring hundreds of events a second: draw at most once a frame. */

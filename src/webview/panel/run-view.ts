@@ -31,7 +31,7 @@ const STEP_ICON: Readonly<Record<StepState, string>> = {
   cancelled: 'stop-circle',
 };
 
-const STEP_LABELS: Readonly<Record<string, string>> = {
+export const STEP_LABELS: Readonly<Record<string, string>> = {
   validate: 'Validate',
   sandbox: 'Sandbox',
   clone: 'Clone',
