@@ -11,6 +11,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
+  ['Editor TODO/FIXME scan, worst-case lines (issue: vscode)', './editor-prompt', 'benchEditorPrompt'],
 ];
 
 async function main(): Promise<void> {

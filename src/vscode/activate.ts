@@ -18,6 +18,7 @@ import { RunPanelManager } from './panel/run-panel-manager';
 import { ReviewController } from './review/review-controller';
 import { RunHistory } from './runs/run-history';
 import { registerServerCommands } from './server/register-server-commands';
+import { registerPromptFromEditorCommand } from './editor/prompt-code-actions';
 
 export interface ActivatedExtension {
   /** Cancels every run (each cleans up its sandbox and temp dir), saves the history, closes the logs. */
@@ -73,6 +74,7 @@ export function activateExtension(context: vscode.ExtensionContext, registrar: H
     registerCommands(commandContext),
     registerServerCommands(services),
     registerHealthView(services),
+    registerPromptFromEditorCommand(registrar, (prompt) => panels.compose(prompt)),
   );
 
   return {

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import Mocha from 'mocha';
 import { defineActivationSuite } from './activation.suite';
+import { defineFirstRunSuite } from './first-run.suite';
 import { defineHostileWorkspaceSuite } from './hostile-workspace.suite';
 import { allMeasurements } from './measurements';
 import { GREP_ENV, RESULTS_FILE_ENV, type ExtensionTestReport, type ExtensionTestResult } from './report';
@@ -31,6 +32,7 @@ export async function run(): Promise<void> {
   defineRunCommandSuite();
   defineServerSuite();
   defineHostileWorkspaceSuite();
+  defineFirstRunSuite();
 
   const tests: ExtensionTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {

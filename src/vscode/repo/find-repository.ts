@@ -18,6 +18,13 @@ export interface FindRepositoryOptions {
   readonly hosts: GitHubHosts;
   /** Use this work tree (the Run command's test hook) instead of the open folders; never asks. */
   readonly repositoryRoot?: string;
+  /** A repository (its GitHub web URL) to take without asking when it is among the candidates: Re-run. */
+  readonly preferRepoUrl?: string;
+}
+
+function sameRepoUrl(a: string, b: string): boolean {
+  const normal = (url: string) => url.trim().replace(/\.git$/, '').replace(/\/+$/, '').toLowerCase();
+  return normal(a) === normal(b);
 }
 
 /** The git extension reports its state shortly after start; a fresh window can need a few seconds. */
@@ -113,6 +120,8 @@ export async function findRepository(options: FindRepositoryOptions): Promise<Re
   const repositories = (await Promise.all((await repositoriesToSurvey(api, options)).map(loadState))).map(toInfo);
   const { candidates, rejected } = surveyRemotes(repositories, options.hosts);
   if (candidates.length === 0) throw noGitHubRemoteError(repositories, rejected);
+  const preferred = options.preferRepoUrl ? candidates.find((candidate) => sameRepoUrl(candidate.target.htmlUrl, options.preferRepoUrl ?? '')) : undefined;
+  if (preferred) return preferred;
   const automatic = automaticChoice(candidates, options.repositoryRoot === undefined);
   if (automatic) return automatic;
   const showRoot = new Set(candidates.map((candidate) => candidate.root)).size > 1;
