@@ -1,5 +1,6 @@
 import { commitTree } from '../../git/commit-from-changes';
 import { branchName } from '../branch-name';
+import { disposeSandbox } from '../dispose-sandbox';
 import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-text';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
@@ -27,10 +28,15 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
       message: `Review ${changedFiles.length} changed file(s) before anything is pushed.`,
       changed_files: changedFiles,
     });
+    const changes = requireState(state.workspace, 'workspace').changes.list();
+    // The change is in memory and the commit is made from the host's git dir, so nothing the review needs
+    // is in the sandbox: free it (an E2B machine is billed) and the execution slot before a human answers.
+    await disposeSandbox(state, context.deps.logger);
+    state.releaseSlot?.();
     const decision = await review(
       {
         requestId: context.requestId,
-        changes: requireState(state.workspace, 'workspace').changes.list(),
+        changes,
         changedFiles,
         patch: state.patch ?? '',
         baseRef: requireState(state.baseBranch, 'baseBranch'),
