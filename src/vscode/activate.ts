@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createPipelineDeps } from '../core/engine/create-pipeline-deps';
 import type { PipelineDeps } from '../core/pipeline/pipeline-deps';
@@ -15,6 +16,8 @@ import { directRegistrar, type HostRegistrar } from './host/host-registrar';
 import { registerHealthView } from './health/register-health-view';
 import { LazyLogger, outputChannelMirror } from './logging/extension-logger';
 import { RunPanelManager } from './panel/run-panel-manager';
+import { PersistedReviews } from './review/persisted-reviews';
+import { replayReview } from './review/replay-review';
 import { ReviewController } from './review/review-controller';
 import { RunHistory } from './runs/run-history';
 import { registerServerCommands } from './server/register-server-commands';
@@ -58,7 +61,17 @@ export function activateExtension(context: vscode.ExtensionContext, registrar: H
   const services: ExtensionServices = { context, registry, pipelineDeps: () => runDeps(), logger, output, registrar };
 
   const history = new RunHistory(context.workspaceState, { onError: (error) => logger.warn('saving the run history failed', { reason: String(error) }) });
-  const reviews: ReviewController = new ReviewController(logger, (): vscode.ViewColumn | undefined => panels.column());
+  const persisted = new PersistedReviews(path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'pending-reviews'));
+  const reviews: ReviewController = new ReviewController({
+    logger,
+    panelColumn: (): vscode.ViewColumn | undefined => panels.column(),
+    persisted,
+    describeRun: (requestId) => {
+      const run = registry.get(requestId);
+      return run ? { repoUrl: run.repo, prompt: run.prompt } : undefined;
+    },
+    replay: (review) => replayReview(commandContext, review),
+  });
   const panels: RunPanelManager = new RunPanelManager({ extensionUri: context.extensionUri, registry, history, reviews, logger }, registrar);
   const commandContext: CommandContext = { services, reviews, panels, secretDeps, runDeps, env };
 
@@ -76,6 +89,9 @@ export function activateExtension(context: vscode.ExtensionContext, registrar: H
     registerHealthView(services),
     registerPromptFromEditorCommand(registrar, (prompt) => panels.compose(prompt)),
   );
+
+  // Reviews saved before a window reload come back (the panel's serializer activates the engine on reload).
+  void reviews.restore().catch((error: unknown) => logger.warn('restoring saved reviews failed', { reason: String(error) }));
 
   return {
     async deactivate() {

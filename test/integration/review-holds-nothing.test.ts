@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { PipelineDeps } from '../../src/core/pipeline/pipeline-deps';
 import type { Sandbox } from '../../src/core/sandbox/sandbox';
+import { ReplayAgent } from '../../src/vscode/review/replay-agent';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-in';
 import { collect, createPipelineFixture, terminalOf, type PipelineFixture } from '../support/pipeline-fixture';
 
@@ -78,6 +79,47 @@ describe('a run waiting for review holds no sandbox and no execution slot', () =
     const [pull] = standIn.pulls('octo', 'held');
     assert.ok(pull, 'no pull request after Create');
     assert.deepEqual(await standIn.readBranchFiles('octo', 'held', pull.head), { 'README.md': 'Howdy world\n' });
+    assert.deepEqual(await fixture.leftovers(), []);
+  });
+});
+
+describe('a review restored after a window reload', () => {
+  let standIn: GitHubStandIn;
+  let fixture: PipelineFixture;
+
+  before(async () => {
+    standIn = await startGitHubStandIn();
+    await standIn.createRepo('octo', 'restored', { files: { 'README.md': 'Hello world\n', 'old.txt': 'bye\n' } });
+    fixture = await createPipelineFixture(standIn);
+  });
+  after(async () => {
+    await fixture.dispose();
+    await standIn.close();
+  });
+
+  it('pushes exactly the saved change on a fresh clone (ReplayAgent), and refuses when the base moved', async () => {
+    const changes = [
+      { path: 'README.md', before: 'Hello world\n', after: 'Howdy world\n' },
+      { path: 'added.txt', before: null, after: 'new\n' },
+      { path: 'old.txt', before: 'bye\n', after: null },
+    ];
+    const events = await collect(
+      { repoUrl: `${standIn.url}/octo/restored`, prompt: 'the original prompt' },
+      fixture.deps({ createAgent: () => new ReplayAgent(changes, 'run-before-reload') }),
+    );
+    const terminal = terminalOf(events);
+    assert.equal(terminal.kind, 'completed', JSON.stringify(terminal));
+    const [pull] = standIn.pulls('octo', 'restored');
+    assert.ok(pull);
+    assert.deepEqual(await standIn.readBranchFiles('octo', 'restored', pull.head), { 'README.md': 'Howdy world\n', 'added.txt': 'new\n' });
+
+    const stale = await collect(
+      { repoUrl: `${standIn.url}/octo/restored`, prompt: 'the original prompt' },
+      fixture.deps({ createAgent: () => new ReplayAgent([{ path: 'README.md', before: 'Something else\n', after: 'x\n' }], 'run-before-reload') }),
+    );
+    const failed = terminalOf(stale);
+    assert.equal(failed.kind, 'failed');
+    assert.match(failed.kind === 'failed' ? failed.error.message : '', /changed on the base branch since the review was saved/);
     assert.deepEqual(await fixture.leftovers(), []);
   });
 });
