@@ -4,7 +4,7 @@ import { createPipelineDeps } from '../core/engine/create-pipeline-deps';
 import type { PipelineDeps } from '../core/pipeline/pipeline-deps';
 import { InMemoryRunRegistry } from '../core/runs/in-memory-run-registry';
 import { isTerminalEvent } from '../protocol/run-events';
-import { createSecretSource, defaultGitHubProvider, type GitHubProviderId, type ResolvedGitHubToken } from './auth/secret-resolution';
+import { createSecretSource, defaultGitHubProvider, githubProviderForRepoUrl, type GitHubProviderId, type ResolvedGitHubToken } from './auth/secret-resolution';
 import { vscodeSecretDeps } from './auth/vscode-secret-deps';
 import type { CommandContext } from './commands/command-context';
 import { registerCommands } from './commands/register-commands';
@@ -85,7 +85,12 @@ export function activateExtension(context: vscode.ExtensionContext, registrar: H
     reviews,
     panels,
     registerCommands(commandContext),
-    registerServerCommands(services),
+    registerServerCommands(services, async (request) => {
+      // Each server run: the token of its own repository's host, and the same review gate as the palette.
+      const config = engineConfigFromSettings(vscodeSettingsReader(), env);
+      const deps = await runDeps(githubProviderForRepoUrl(request.repoUrl, config));
+      return { ...deps, review: extensionSettings(vscodeSettingsReader()).reviewBeforePullRequest ? reviews.gate : undefined };
+    }),
     registerHealthView(services),
     registerPromptFromEditorCommand(registrar, (prompt) => panels.compose(prompt)),
   );

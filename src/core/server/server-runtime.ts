@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TerminalEvent } from '../../protocol/run-events';
 import type { Logger } from '../logging/logger';
+import type { RunRequest } from '../../protocol/run-request';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import type { RunRegistry } from '../runs/run-registry';
 import type { DocsPage } from './docs-page';
@@ -33,7 +34,7 @@ export interface ServerRuntime {
   readonly openApi: OpenApiDocument;
   readonly docs: DocsPage;
   readonly healthReport?: () => Promise<unknown>;
-  readonly runDeps?: () => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
+  readonly runDeps?: (request: RunRequest) => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
   isStopping(): boolean;
   /** Remembers a run started through this server, so stopping the server ends it. */
   trackRun(requestId: string, done: Promise<TerminalEvent>): void;

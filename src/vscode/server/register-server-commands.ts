@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { PipelineDeps } from '../../core/pipeline/pipeline-deps';
+import type { RunRequest } from '../../protocol/run-request';
 import { isTinyBackspaceError } from '../../core/errors/tiny-backspace-error';
 import { buildHealthReport } from '../../core/observability/build-health-report';
 import { startLocalServer } from '../../core/server/local-server';
@@ -10,6 +12,12 @@ import { showServerActions } from './server-actions';
 import { SERVER_ACTIONS_COMMAND, ServerStatusBar } from './server-status-bar';
 import { getOrCreateServerToken } from './server-token';
 import { ensureTrustedWorkspace } from '../trust/workspace-trust';
+
+/** The URL a client outside this (possibly remote) machine uses; unchanged on a local desktop. */
+export async function externalServerUrl(url: string): Promise<string> {
+  const external = await vscode.env.asExternalUri(vscode.Uri.parse(url));
+  return external.toString(true).replace(/\/$/, '');
+}
 
 /** Machine-scoped: a workspace's settings cannot choose the port or the allowed browser origins. */
 function serverPort(): number {
@@ -29,7 +37,7 @@ function describeStartFailure(error: unknown, port: number): string {
 }
 
 /** Start/Stop Local Server, the status-bar item and its actions. Disposing stops the server. */
-export function registerServerCommands(services: ExtensionServices): vscode.Disposable {
+export function registerServerCommands(services: ExtensionServices, runDeps: (request: RunRequest) => Promise<Partial<PipelineDeps>>): vscode.Disposable {
   const statusBar = new ServerStatusBar();
   const token = () => getOrCreateServerToken(services.context.secrets);
   const version = String((services.context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
@@ -42,8 +50,9 @@ export function registerServerCommands(services: ExtensionServices): vscode.Disp
         port: serverPort(),
         allowedOrigins: serverAllowedOrigins(),
         logger: services.logger,
-        // Fresh settings, secrets and auth per run, like a run started from the palette.
-        runDeps: () => services.pipelineDeps(),
+        // Fresh settings, secrets and auth per run, like a run started from the palette, with the token of
+        // the run's own host and the same review gate.
+        runDeps,
         // The same report the Health view shows, from the extension's own log folder.
         healthReport: () => buildHealthReport({ logDir: services.context.logUri.fsPath, registry: services.registry }),
         version,
@@ -66,10 +75,12 @@ export function registerServerCommands(services: ExtensionServices): vscode.Disp
     try {
       const server = await session.start();
       // Not awaited: the command is done once the server listens, whether or not the toast is answered.
-      void vscode.window.showInformationMessage(`Tiny Backspace local server is listening on ${server.url}.`, 'Copy URL', 'Copy Token', 'Open API Docs').then(async (choice) => {
-        if (choice === 'Copy URL') await vscode.env.clipboard.writeText(server.url);
+      // In Remote, Codespaces and code-server, 127.0.0.1 is the remote machine: asExternalUri forwards it.
+      const external = await externalServerUrl(server.url);
+      void vscode.window.showInformationMessage(`Tiny Backspace local server is listening on ${external}.`, 'Copy URL', 'Copy Token', 'Open API Docs').then(async (choice) => {
+        if (choice === 'Copy URL') await vscode.env.clipboard.writeText(external);
         else if (choice === 'Copy Token') await vscode.env.clipboard.writeText(await token());
-        else if (choice === 'Open API Docs') await vscode.env.openExternal(vscode.Uri.parse(`${server.url}/docs`));
+        else if (choice === 'Open API Docs') await vscode.env.openExternal(await vscode.env.asExternalUri(vscode.Uri.parse(`${server.url}/docs`)));
       });
     } catch (error) {
       const port = serverPort();
