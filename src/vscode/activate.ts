@@ -14,7 +14,7 @@ import { CONTEXT_KEYS, setContextKey } from './context-keys';
 import type { ExtensionServices } from './extension-services';
 import { directRegistrar, type HostRegistrar } from './host/host-registrar';
 import { registerHealthView } from './health/register-health-view';
-import { LazyLogger, outputChannelMirror } from './logging/extension-logger';
+import { ENV_SECRET_VARIABLES, LazyLogger, outputChannelMirror } from './logging/extension-logger';
 import { RunPanelManager } from './panel/run-panel-manager';
 import { PersistedReviews } from './review/persisted-reviews';
 import { replayReview } from './review/replay-review';
@@ -35,12 +35,17 @@ export interface ActivatedExtension {
 export function activateExtension(context: vscode.ExtensionContext, registrar: HostRegistrar = directRegistrar): ActivatedExtension {
   const env = process.env;
   const output = vscode.window.createOutputChannel('Tiny Backspace', { log: true });
-  const logger = new LazyLogger(() => ({
-    dir: context.logUri.fsPath,
-    level: extensionSettings(vscodeSettingsReader()).logLevel,
-    mirror: outputChannelMirror(output),
-  }));
-  const secretDeps = vscodeSecretDeps(context.secrets, logger, env);
+  const logger = new LazyLogger(
+    () => ({
+      dir: context.logUri.fsPath,
+      level: 'info',
+      mirror: outputChannelMirror(output),
+      knownSecrets: ENV_SECRET_VARIABLES.map((name) => env[name]),
+    }),
+    // The channel's own level (its gear, or "Developer: Set Log Level…"), read per line: it follows changes.
+    () => output.logLevel,
+  );
+  const secretDeps = vscodeSecretDeps(context.secrets, logger, env, (values) => logger.addKnownSecrets(values));
 
   /** Deps built from the settings and secrets as they are now, so a changed setting applies to the next run. */
   const runDeps = async (provider?: GitHubProviderId, known?: ResolvedGitHubToken): Promise<PipelineDeps> => {
@@ -77,6 +82,7 @@ export function activateExtension(context: vscode.ExtensionContext, registrar: H
 
   context.subscriptions.push(
     output,
+    output.onDidChangeLogLevel((level) => logger.info('log level changed', { level: vscode.LogLevel[level] })),
     // Every run's events, whoever started it (the Run command or the local server), feed the panel's history.
     registry.subscribe((event) => {
       history.record(event);
