@@ -17,8 +17,6 @@ export interface CodeServerOptions {
   readonly onOutput?: (line: string) => void;
   /** Keep workspace trust on (a fresh folder opens in Restricted Mode until trusted). Default: off. */
   readonly workspaceTrust?: boolean;
-  /** Built-in or installed extensions to disable, e.g. `vscode.github-authentication`. */
-  readonly disableExtensions?: readonly string[];
 }
 
 export interface CodeServer {
@@ -160,7 +158,6 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--disable-update-check',
       ...(options.workspaceTrust === true ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
-      ...(options.disableExtensions ?? []).flatMap((id) => ['--disable-extension', id]),
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
     ],
