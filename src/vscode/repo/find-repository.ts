@@ -8,6 +8,7 @@ import {
   noFolderError,
   noGitHubRemoteError,
   noRepositoryError,
+  preferRepositoryOf,
   surveyRemotes,
   type RemoteCandidate,
   type RepositoryInfo,
@@ -118,7 +119,11 @@ function toInfo(repository: GitRepository): RepositoryInfo {
 export async function findRepository(options: FindRepositoryOptions): Promise<RemoteCandidate | undefined> {
   const api = await gitApi();
   const repositories = (await Promise.all((await repositoriesToSurvey(api, options)).map(loadState))).map(toInfo);
-  const { candidates, rejected } = surveyRemotes(repositories, options.hosts);
+  const survey = surveyRemotes(repositories, options.hosts);
+  const rejected = survey.rejected;
+  // The repository of the file being edited goes first (and is the one taken when no one can be asked).
+  const activeFile = vscode.window.activeTextEditor?.document.uri;
+  const candidates = preferRepositoryOf(survey.candidates, activeFile?.scheme === 'file' ? activeFile.fsPath : undefined, path.sep);
   if (candidates.length === 0) throw noGitHubRemoteError(repositories, rejected);
   const preferred = options.preferRepoUrl ? candidates.find((candidate) => sameRepoUrl(candidate.target.htmlUrl, options.preferRepoUrl ?? '')) : undefined;
   if (preferred) return preferred;
