@@ -21,6 +21,13 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
   }
   const review = context.deps.review;
   if (review) {
+    const changes = requireState(state.workspace, 'workspace').changes.list();
+    // The change is in memory and the commit is made from the host's git dir, so nothing the review needs
+    // is in the sandbox: free it (an E2B machine is billed) and the execution slot before a human answers.
+    // Done before review_required, so that event means "waiting, holding nothing", and the gate is
+    // entered right after it.
+    await disposeSandbox(state, context.deps.logger);
+    state.releaseSlot?.();
     context.emit({
       kind: 'review_required',
       type: 'info',
@@ -28,11 +35,6 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
       message: `Review ${changedFiles.length} changed file(s) before anything is pushed.`,
       changed_files: changedFiles,
     });
-    const changes = requireState(state.workspace, 'workspace').changes.list();
-    // The change is in memory and the commit is made from the host's git dir, so nothing the review needs
-    // is in the sandbox: free it (an E2B machine is billed) and the execution slot before a human answers.
-    await disposeSandbox(state, context.deps.logger);
-    state.releaseSlot?.();
     const decision = await review(
       {
         requestId: context.requestId,
