@@ -53,11 +53,15 @@ export const ReviewStateMessageSchema = z.object({ type: z.literal('review_state
 
 export const SelectRunMessageSchema = z.object({ type: z.literal('select_run'), requestId: RequestIdSchema });
 
+/** Open the panel's multi-line prompt form with this text (from the input box, or after a failed sign-in). */
+export const ComposeMessageSchema = z.object({ type: z.literal('compose'), prompt: z.string().max(20_000), repoUrl: z.string().max(2048).optional() });
+
 export const HostToPanelMessageSchema = z.discriminatedUnion('type', [
   SnapshotMessageSchema,
   EventMessageSchema,
   ReviewStateMessageSchema,
   SelectRunMessageSchema,
+  ComposeMessageSchema,
 ]);
 export type HostToPanelMessage = z.infer<typeof HostToPanelMessageSchema>;
 
@@ -69,12 +73,17 @@ export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
 export const PanelToHostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }).strict(),
   z.object({ type: z.literal('new_run') }).strict(),
+  /** The multi-line form's Run: the same command as the palette, with this prompt (and repository, if known). */
+  z.object({ type: z.literal('run_prompt'), prompt: z.string().min(1).max(20_000), repoUrl: z.string().max(2048).optional() }).strict(),
+  /** Re-run a finished run's prompt on its repository. */
+  z.object({ type: z.literal('rerun'), requestId: RequestIdSchema }).strict(),
   z.object({ type: z.literal('cancel_run'), requestId: RequestIdSchema }).strict(),
   z.object({ type: z.literal('review_decision'), requestId: RequestIdSchema, decision: ReviewDecisionSchema }).strict(),
   /** Without `path`: every changed file of the run (the multi-file diff). */
   z.object({ type: z.literal('open_diff'), requestId: RequestIdSchema, path: z.string().min(1).max(4096).optional() }).strict(),
   z.object({ type: z.literal('open_external'), url: ExternalUrlSchema }).strict(),
   z.object({ type: z.literal('open_logs') }).strict(),
+  z.object({ type: z.literal('set_api_key') }).strict(),
   /** Forget finished runs in the history list; running ones stay. */
   z.object({ type: z.literal('clear_history') }).strict(),
 ]);

@@ -46,7 +46,8 @@ ${styles}
   <title>${attribute(input.title)}</title>
 </head>
 <body>
-  <main id="app" data-testid="${attribute(input.rootTestId)}" aria-live="polite">
+  <p id="status" class="visually-hidden" role="status" data-testid="status-line"></p>
+  <main id="app" data-testid="${attribute(input.rootTestId)}">
     <p class="placeholder">Loading…</p>
   </main>
   <script nonce="${attribute(input.nonce)}" src="${attribute(input.scriptUri)}"></script>

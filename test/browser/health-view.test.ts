@@ -239,4 +239,36 @@ describe('health view in Chromium', () => {
       await view.close();
     }
   });
+  it('keeps the focused Refresh button and every unchanged node while live figures stream; only the status line is live', async () => {
+    const view = await open();
+    const { page } = view;
+    try {
+      await view.post({ type: 'report', report: report() } satisfies HealthHostMessage);
+      await page.getByTestId('score-value').waitFor();
+      await page.getByTestId('refresh').focus();
+      await page.evaluate(() => {
+        (document.activeElement as unknown as { __tag: string }).__tag = 'refresh';
+        (document.querySelector('[data-testid="score"]') as unknown as { __tag: string }).__tag = 'score';
+      });
+      for (let index = 1; index <= 12; index += 1) {
+        await view.post({
+          type: 'live',
+          metrics: { source: 'registry', active_runs: 1, requests_per_minute: index, errors_per_minute: 0, total_runs: 9 },
+          runs: [{ request_id: 'running-0001', repo: 'octo/app', started_at: '2026-01-01T12:00:00.000Z', current_step: 'clone', progress: index, steps: [{ step: 'clone', offset_ms: 0, duration_ms: 100 * index, outcome: 'running' }] }],
+        } satisfies HealthHostMessage);
+      }
+      await page.locator('[data-testid="requests-per-minute"] .stat-value', { hasText: '12' }).waitFor();
+      const kept = await page.evaluate(() => ({
+        focused: (document.activeElement as unknown as { __tag?: string } | null)?.__tag,
+        score: (document.querySelector('[data-testid="score"]') as unknown as { __tag?: string } | null)?.__tag,
+        live: [...document.querySelectorAll('[aria-live], [role="status"], [role="alert"], [role="log"]')].map((element) => element.id),
+      }));
+      assert.deepEqual(kept, { focused: 'refresh', score: 'score', live: ['status'] }, 'the view replaced nodes (focus, score) instead of patching them');
+      await page.keyboard.press('Enter');
+      assert.deepEqual((await view.posted()).slice(-1), [{ type: 'refresh' }]);
+      assert.deepEqual(view.pageErrors, []);
+    } finally {
+      await view.close();
+    }
+  });
 });

@@ -114,9 +114,20 @@ test('a prompt from the Command Palette becomes a pull request after the review 
     await createPr.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
     phase('run up to the review');
     assert.deepEqual(standIn.pulls('octo', 'widgets'), [], 'a pull request was opened before the review');
+    // VS Code's own diff editor opened by itself, beside the panel, with the agent's change on the right.
+    const diffTab = page.locator('.tabs-container .tab', { hasText: 'README.md (base ↔ change)' });
+    await diffTab.waitFor({ state: 'visible', timeout: 30_000 });
+    const modified = page.locator('.monaco-diff-editor .editor.modified .view-lines');
+    const original = page.locator('.monaco-diff-editor .editor.original .view-lines');
+    await modified.filter({ hasText: 'Howdy world' }).waitFor({ timeout: 15_000 });
+    // Monaco renders spaces as no-break spaces.
+    assert.match((await original.innerText()).replace(/\u00a0/g, ' '), /Hello world/);
+    phase('diff editor shows the change');
     await createPr.click();
     await panel.frame.locator('[data-testid="run-status"][data-state="completed"]').waitFor({ timeout: RUN_TIMEOUT_MS });
-    phase('review confirmed up to completed');
+    // Deciding closes the run's diff tabs.
+    await diffTab.waitFor({ state: 'detached', timeout: 15_000 });
+    phase('review confirmed up to completed, diff tab closed');
 
     const states = await stepStates(panel);
     for (const name of STEP_NAMES) {
@@ -157,13 +168,67 @@ test('the panel comes back with the finished run after a window reload', { timeo
   });
 });
 
+test('the health view renders in the real host, with its one status line', { timeout: 60_000 }, async (t) => {
+  await withDiagnostics(t, async () => {
+    await runCommandFromPalette(page, 'Tiny Backspace: Show Health');
+    const health = await webviewContaining(page, '[data-testid="refresh"]', 30_000);
+    await health.frame.locator('[data-testid="score-value"]').waitFor({ timeout: 30_000 });
+    assert.match(await health.frame.locator('[data-testid="score-value"]').innerText(), /^\d+$/);
+    assert.match((await health.frame.locator('[data-testid="status-line"]').textContent()) ?? '', /^Health score \d+ of 100/);
+    // Back to the editor area for the next tests.
+    await runCommandFromPalette(page, 'View: Close Primary Side Bar');
+  });
+});
+
+test('with two GitHub remotes the command asks which repository, and the input box names the pick', { timeout: 90_000 }, async (t) => {
+  await withDiagnostics(t, async () => {
+    await standIn.createRepo('octo', 'gadgets', { files: { 'README.md': 'Hello gadgets\n' } });
+    await git(workspace, ['remote', 'add', 'upstream', `${standIn.url}/octo/gadgets.git`]);
+    try {
+      // The Git extension notices the new remote when it next reads .git/config: retry until the pick shows.
+      const picker = page.locator('.quick-input-widget .quick-input-title', { hasText: 'which repository?' });
+      const deadline = Date.now() + 45_000;
+      for (;;) {
+        await runCommandFromPalette(page, RUN_COMMAND);
+        const shown = await picker.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+        if (shown) break;
+        await page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw new Error('the repository quick pick never appeared with two remotes');
+        await page.waitForTimeout(1_000);
+      }
+      const rows = page.locator('.quick-input-widget .monaco-list-row');
+      const labels = await rows.allInnerTexts();
+      assert.equal(labels.length, 2, `expected two repositories, got ${JSON.stringify(labels)}`);
+      assert.ok(labels.some((label) => label.includes('octo/widgets')) && labels.some((label) => label.includes('octo/gadgets')), JSON.stringify(labels));
+      await rows.filter({ hasText: 'octo/gadgets' }).first().click();
+      const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Tiny Backspace: octo/gadgets' });
+      await title.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Escape');
+    } finally {
+      await git(workspace, ['remote', 'remove', 'upstream']);
+      // Until the Git extension has seen the removal, the next run would ask again: wait for the plain input box.
+      const inputFor = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Tiny Backspace: octo/widgets' });
+      const settleBy = Date.now() + 45_000;
+      for (;;) {
+        await runCommandFromPalette(page, RUN_COMMAND);
+        const single = await inputFor.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+        await page.keyboard.press('Escape');
+        if (single || Date.now() > settleBy) break;
+        await page.waitForTimeout(1_000);
+      }
+    }
+  });
+});
+
 test('Cancel in the panel stops a run waiting for review, and nothing is pushed', { timeout: 180_000 }, async (t) => {
   await withDiagnostics(t, async () => {
     const branchesBefore = await standIn.branches('octo', 'widgets');
     const pullsBefore = standIn.pulls('octo', 'widgets').length;
     const panel = await startRunFromPalette('replace "world" with "there" in README.md');
     await panel.frame.locator('[data-testid="create-pr"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
-    await panel.frame.locator('[data-testid="cancel-run"]').click();
+    // Keyboard only: focus Cancel, press Enter.
+    await panel.frame.locator('[data-testid="cancel-run"]').focus();
+    await page.keyboard.press('Enter');
 
     await panel.frame.locator('[data-testid="run-status"][data-state="cancelled"]').waitFor({ timeout: RUN_TIMEOUT_MS });
     assert.equal(await panel.frame.locator('[data-testid="outcome"]').getAttribute('data-state'), 'cancelled');
@@ -171,5 +236,29 @@ test('Cancel in the panel stops a run waiting for review, and nothing is pushed'
     assert.ok(pullRequestStep === 'pending' || pullRequestStep === 'cancelled', `step pull_request ended ${String(pullRequestStep)}`);
     assert.equal(standIn.pulls('octo', 'widgets').length, pullsBefore, 'the cancelled run opened a pull request');
     assert.deepEqual(await standIn.branches('octo', 'widgets'), branchesBefore, 'the cancelled run pushed a branch');
+  });
+});
+
+test('a review survives a window reload: the panel offers it again and Create Pull Request pushes the reviewed change', { timeout: 180_000 }, async (t) => {
+  await withDiagnostics(t, async () => {
+    const pullsBefore = standIn.pulls('octo', 'widgets').length;
+    const panel = await startRunFromPalette('append "Reviewed before a reload" to README.md');
+    await panel.frame.locator('[data-testid="create-pr"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommandFromPalette(page, 'Developer: Reload Window');
+    await reloaded;
+    await waitForWorkbench(page);
+    // The panel comes back (serializer), the saved review with it: the same run waits for a decision.
+    const restored = await webviewContaining(page, '[data-testid="create-pr"]', 60_000);
+    assert.equal(await restored.frame.locator('[data-testid="run-prompt"]').innerText(), 'append "Reviewed before a reload" to README.md');
+    assert.equal(standIn.pulls('octo', 'widgets').length, pullsBefore, 'something was pushed before the decision');
+    await restored.frame.locator('[data-testid="create-pr"]').click();
+    // Create replays the saved change as a new run, which opens the pull request.
+    const done = await webviewContaining(page, '[data-testid="pr-link"]', RUN_TIMEOUT_MS);
+    await done.frame.locator('[data-testid="run-status"][data-state="completed"]').first().waitFor({ timeout: RUN_TIMEOUT_MS });
+    const pulls = standIn.pulls('octo', 'widgets');
+    assert.equal(pulls.length, pullsBefore + 1, 'Create on the restored review opened no pull request');
+    const files = await standIn.readBranchFiles('octo', 'widgets', pulls[pulls.length - 1]?.head ?? '');
+    assert.match(files['README.md'] ?? '', /Reviewed before a reload/);
   });
 });

@@ -62,6 +62,18 @@ export function defineActivationSuite(): void {
       assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
     });
 
+    it('routes every contributed command to a handler the engine registered, and the engine answers', async () => {
+      // The proxies exist from activation on; this asks the engine itself (test-mode API of src/extension.ts).
+      const api = extensionUnderTest().exports as { engineCommandIds(): string[] } | undefined;
+      assert.ok(api, 'the extension exports no test API in ExtensionMode.Test');
+      const engine = new Set(api.engineCommandIds());
+      const contributed = manifest().contributes.commands.map((entry) => entry.command);
+      assert.deepEqual(contributed.filter((command) => !engine.has(command)), [], 'contributed commands the engine has no handler for');
+      // Handlers that answer without UI: an unknown run is neither cancelled nor reviewed.
+      assert.equal(await vscode.commands.executeCommand('tinyBackspace.cancelRun', { requestId: 'no-such-run' }), false);
+      assert.equal(await vscode.commands.executeCommand('tinyBackspace.reviewChanges', { requestId: 'no-such-run', decision: 'discard' }), false);
+    });
+
     it('names every contributed command tinyBackspace.<camelCase> under the Tiny Backspace category', () => {
       for (const entry of manifest().contributes.commands) {
         assert.match(entry.command, /^tinyBackspace\.[a-z][A-Za-z]+$/);

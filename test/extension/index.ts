@@ -7,6 +7,8 @@
 import { writeFile } from 'node:fs/promises';
 import Mocha from 'mocha';
 import { defineActivationSuite } from './activation.suite';
+import { defineFirstRunSuite } from './first-run.suite';
+import { defineHostileWorkspaceSuite } from './hostile-workspace.suite';
 import { allMeasurements } from './measurements';
 import { GREP_ENV, RESULTS_FILE_ENV, type ExtensionTestReport, type ExtensionTestResult } from './report';
 import { defineRunCommandSuite } from './run-command.suite';
@@ -29,6 +31,8 @@ export async function run(): Promise<void> {
   defineSettingsSuite();
   defineRunCommandSuite();
   defineServerSuite();
+  defineHostileWorkspaceSuite();
+  defineFirstRunSuite();
 
   const tests: ExtensionTestResult[] = [];
   const failures = await new Promise<number>((resolve) => {

@@ -15,6 +15,8 @@ export interface CodeServerOptions {
   readonly extensionsDir?: string;
   /** Receives code-server's stdout/stderr lines (diagnostics); default: kept for `output()`. */
   readonly onOutput?: (line: string) => void;
+  /** Keep workspace trust on (a fresh folder opens in Restricted Mode until trusted). Default: off. */
+  readonly workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -137,7 +139,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   await mkdir(path.join(userDataDir, 'User'), { recursive: true });
   await mkdir(extensionsDir, { recursive: true });
   await mkdir(tempDir);
-  await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SEEDED_SETTINGS, ...options.settings }, null, 2));
+  const trust = options.workspaceTrust === true ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' } : {};
+  await writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SEEDED_SETTINGS, ...trust, ...options.settings }, null, 2));
   // An explicit (empty) config keeps code-server from writing ~/.config/code-server/config.yaml.
   await writeFile(configFile, '');
 
@@ -153,7 +156,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust === true ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,

@@ -58,11 +58,15 @@ export async function runCommandFromPalette(page: Page, title: string, options: 
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     try {
+      // A focused webview can swallow F1 in the browser workbench: the command center opens the same box.
+      const opened = await quickInputBox(page).waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (!opened) await page.locator('.command-center .command-center-center').first().click({ timeout: 3_000 });
       await quickInputBox(page).waitFor({ state: 'visible', timeout: 5_000 });
-      await quickInputBox(page).fill(`>${title}`);
+      // Bounded: an unbounded fill or click waits out the whole deadline in one attempt.
+      await quickInputBox(page).fill(`>${title}`, { timeout: 5_000 });
       const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
       await row.waitFor({ state: 'visible', timeout: 2_000 });
-      await row.click();
+      await row.click({ timeout: 5_000 });
       return;
     } catch (error) {
       if (Date.now() >= deadline) {

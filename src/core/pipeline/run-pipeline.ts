@@ -17,6 +17,7 @@ import { applyStep } from './steps/apply-step';
 import { cloneStep } from './steps/clone-step';
 import { pullRequestStep } from './steps/pull-request-step';
 import { sandboxStep } from './steps/sandbox-step';
+import { disposeSandbox } from './dispose-sandbox';
 import { validateChangesStep } from './steps/validate-changes-step';
 import { validateStep } from './steps/validate-step';
 
@@ -84,6 +85,8 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
       context.emit({ kind: 'thinking', type: 'info', topic: 'plan', message: 'Queued: other runs are using every execution slot; this one starts when a slot frees up.' });
       release = await deps.admission.acquire(signal);
     }
+    release = once(release);
+    state.releaseSlot = release;
     for (const [name, step] of STEPS) {
       await runStep(context, state, name, step);
     }
@@ -155,16 +158,22 @@ async function runStep(context: RunContext, state: RunState, name: StepName, ste
   context.emit({ kind: 'step_finished', type: 'success', step: name, message: `Step ${name} finished in ${duration} ms`, duration_ms: duration, outcome: 'ok' });
 }
 
+function once(release: (() => void) | undefined): (() => void) | undefined {
+  if (!release) return undefined;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+}
+
 async function cleanUp(state: RunState, logger: PipelineDeps['logger']): Promise<void> {
   // Baseline checks still running (the run failed or was cancelled first) stop before their sandbox goes.
   const stopBaseline = state.stopBaseline;
   state.stopBaseline = undefined;
   await stopBaseline?.();
-  const sandbox = state.sandbox;
-  state.sandbox = undefined;
-  if (sandbox) {
-    await sandbox.dispose().catch((error: unknown) => logger.error('sandbox dispose failed', error));
-  }
+  await disposeSandbox(state, logger);
   const runDir = state.runDir;
   state.runDir = undefined;
   if (runDir) {

@@ -38,4 +38,9 @@ export interface RunState {
   commitSha?: string;
   pullRequest?: PullRequestInfo;
   discarded?: boolean;
+  /**
+   * Gives the run's execution slot back (idempotent). The pull_request step calls it before it waits for
+   * a human review, so pending reviews never block new runs.
+   */
+  releaseSlot?: () => void;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HTTP_API_VERSION } from '../../protocol/http-api';
 import type { TerminalEvent } from '../../protocol/run-events';
 import { nullLogger, type Logger } from '../logging/logger';
+import type { RunRequest } from '../../protocol/run-request';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import type { RunRegistry } from '../runs/run-registry';
 import { registerKnownSecret } from '../security/known-secrets';
@@ -46,7 +47,7 @@ export interface LocalServerOptions {
   /** The observability report for `GET /health`; a basic one is served without it. */
   readonly healthReport?: () => Promise<unknown>;
   /** Per-run additions to the registry's deps (e.g. the extension's current settings and secrets). */
-  readonly runDeps?: () => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
+  readonly runDeps?: (request: RunRequest) => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
   readonly logger?: Logger;
   readonly version?: string;
   readonly now?: () => number;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TerminalEvent } from '../../protocol/run-events';
 import type { Logger } from '../logging/logger';
+import type { RunRequest } from '../../protocol/run-request';
 import type { PipelineDeps } from '../pipeline/pipeline-deps';
 import type { RunService } from '../runs/run-service';
 import type { DocsPage } from './docs-page';
@@ -38,7 +39,7 @@ export interface ServerRuntime {
   readonly healthReport?: () => Promise<unknown>;
   /** `healthReport`, built at most once per few seconds and shared by concurrent callers. */
   cachedHealthReport(): Promise<unknown>;
-  readonly runDeps?: () => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
+  readonly runDeps?: (request: RunRequest) => Partial<PipelineDeps> | Promise<Partial<PipelineDeps>>;
   isStopping(): boolean;
   /** Remembers a run started through this server, so stopping the server ends it. */
   trackRun(requestId: string, done: Promise<TerminalEvent>): void;

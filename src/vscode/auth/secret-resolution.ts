@@ -84,7 +84,27 @@ export function githubProviderFor(server: { readonly isEnterprise: boolean }): G
   return server.isEnterprise ? 'github-enterprise' : 'github';
 }
 
-/** For runs whose repository is not known up front (the local server): Enterprise when one is configured. */
+/**
+ * The provider for one run's repository URL: GitHub Enterprise only when the URL is on the configured
+ * Enterprise host, so a github.com repository never gets an Enterprise token (or the other way round).
+ */
+export function githubProviderForRepoUrl(repoUrl: string, config: EngineConfig): GitHubProviderId {
+  let host: string;
+  try {
+    host = new URL(repoUrl).host.toLowerCase();
+  } catch {
+    return 'github';
+  }
+  let enterpriseHost: string | undefined;
+  try {
+    enterpriseHost = config.github.enterpriseUrl ? new URL(config.github.enterpriseUrl).host.toLowerCase() : undefined;
+  } catch {
+    enterpriseHost = undefined;
+  }
+  return enterpriseHost !== undefined && host === enterpriseHost ? 'github-enterprise' : 'github';
+}
+
+/** For runs whose repository is not known up front: Enterprise when one is configured. */
 export function defaultGitHubProvider(config: EngineConfig): GitHubProviderId {
   return config.github.enterpriseUrl ? 'github-enterprise' : 'github';
 }

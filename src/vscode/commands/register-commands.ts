@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { cancelRunCommand } from './cancel-run-command';
 import type { CommandContext } from './command-context';
+import { showOfflineInstructions, useLocalModel } from './ensure-provider';
 import { openLogsCommand } from './open-logs-command';
 import { reviewChangesCommand } from './review-changes-command';
 import { runPromptCommand } from './run-prompt-command';
@@ -16,6 +17,8 @@ export const COMMAND_IDS = {
   setApiKey: 'tinyBackspace.setApiKey',
   signInToGitHub: 'tinyBackspace.signInToGitHub',
   openLogs: 'tinyBackspace.openLogs',
+  useLocalModel: 'tinyBackspace.useLocalModel',
+  showOfflineInstructions: 'tinyBackspace.showOfflineInstructions',
 } as const;
 
 export function registerCommands(context: CommandContext): vscode.Disposable {
@@ -29,5 +32,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable {
     context.services.registrar.registerCommand(COMMAND_IDS.setApiKey, () => setApiKeyCommand(context)),
     context.services.registrar.registerCommand(COMMAND_IDS.signInToGitHub, () => signInCommand(context)),
     context.services.registrar.registerCommand(COMMAND_IDS.openLogs, () => openLogsCommand(context)),
+    context.services.registrar.registerCommand(COMMAND_IDS.useLocalModel, () => useLocalModel()),
+    context.services.registrar.registerCommand(COMMAND_IDS.showOfflineInstructions, () => showOfflineInstructions()),
   );
 }

@@ -7,8 +7,8 @@ const ReviewArgsSchema = z.object({ requestId: z.string().min(1).optional(), dec
 
 /**
  * Review Changes: opens the diff of the run waiting for review (picking one if several wait).
- * Test hook: `{ requestId?, decision: 'create' | 'discard' }` answers the review without UI and resolves
- * true when a waiting run took the answer.
+ * Test hook (ExtensionMode.Test only): `{ requestId?, decision: 'create' | 'discard' }` answers the review
+ * without UI and resolves true when a waiting run took the answer.
  */
 export async function reviewChangesCommand(context: CommandContext, rawArgs: unknown): Promise<boolean> {
   const { reviews } = context;
@@ -20,7 +20,14 @@ export async function reviewChangesCommand(context: CommandContext, rawArgs: unk
     if (waiting.length === 0) void vscode.window.showInformationMessage('Tiny Backspace: no run is waiting for review.');
     return false;
   }
-  if (args.decision) return reviews.decide(requestId, args.decision);
+  // Answering without the user is a test hook: another extension must not be able to approve a push.
+  if (args.decision) {
+    if (context.services.context.extensionMode !== vscode.ExtensionMode.Test) {
+      context.services.logger.warn('ignored a review decision passed as a command argument outside test mode');
+      return false;
+    }
+    return reviews.decide(requestId, args.decision);
+  }
   context.panels.show({ selectRunId: requestId, preserveFocus: true });
   const opened = await reviews.openDiff(requestId);
   if (!opened) void vscode.window.showInformationMessage('Tiny Backspace: the changes of that run are no longer available.');

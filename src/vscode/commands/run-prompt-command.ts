@@ -1,33 +1,37 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import type { TerminalEvent } from '../../protocol/run-events';
-import { MAX_PROMPT_LENGTH, type RunRequest } from '../../protocol/run-request';
-import { ensureGitHubToken, githubProviderFor } from '../auth/secret-resolution';
+import type { RunRequest } from '../../protocol/run-request';
+import { ensureGitHubToken, githubProviderFor, type ResolvedGitHubToken } from '../auth/secret-resolution';
 import { engineConfigFromSettings, extensionSettings } from '../config/settings-config';
 import { vscodeSettingsReader } from '../config/vscode-settings';
 import { findRepository } from '../repo/find-repository';
 import { followRun } from '../runs/follow-run';
+import { OFFLINE_EXAMPLE_PROMPT } from '../runs/provider-readiness';
 import { ensureTrustedWorkspace } from '../trust/workspace-trust';
 import type { CommandContext } from './command-context';
+import { currentReadiness, ensureProvider } from './ensure-provider';
+import { showPromptInput, validatePrompt } from './prompt-input';
 import { showCommandError } from './show-error';
 
 /*
  * `tinyBackspace.runPrompt`: Run Prompt on Current Repository.
  *
- * Test hooks (for the extension-host and UI suites, and for automation):
- *   executeCommand('tinyBackspace.runPrompt', { prompt?: string, repositoryRoot?: string })
+ * Arguments, for every caller (the panel's Run / Re-run, the editor's code actions):
+ *   { prompt?: string, repoUrl?: string }
  *   - `prompt` skips the input box (the palette path always shows it).
- *   - `repositoryRoot` (an absolute work-tree path) skips repository discovery over the open folders and the
- *     quick pick; with several GitHub remotes, origin is taken.
- *   - With either argument, an unpushed-commits warning is logged instead of asking "Run Anyway?".
- *   - Resolves `{ requestId, done }` once the run has started (`done` resolves with the terminal event, in
- *     the same extension host), or `undefined` when no run started (untrusted workspace, no repository,
- *     no GitHub token, dismissed input, concurrency limit; each shown to the user).
- *   Related hooks: `tinyBackspace.reviewChanges` with `{ requestId?, decision: 'create' | 'discard' }`
- *   answers a pending review; `tinyBackspace.cancelRun` with `{ requestId? }` cancels without a pick.
+ *   - `repoUrl` prefers that repository when the workspace has several (Re-run), without a quick pick.
+ * Test hook, honoured only when the extension runs in ExtensionMode.Test:
+ *   { repositoryRoot?: string } (an absolute work-tree path) skips discovery over the open folders and the
+ *   quick pick, and an unpushed-commits warning is logged instead of asking "Run Anyway?".
+ * Resolves `{ requestId, done }` once the run has started (`done` resolves with the terminal event, in the
+ * same extension host), or `undefined` when no run started (untrusted workspace, no repository, no AI
+ * provider for this prompt, no GitHub token, dismissed input, concurrency limit; each shown to the user).
+ * Related hooks (test mode only): `tinyBackspace.reviewChanges` with `{ requestId?, decision }` answers a
+ * pending review; `tinyBackspace.cancelRun` with `{ requestId? }` cancels without a pick.
  */
 
-const RunPromptArgsSchema = z.object({ prompt: z.string().optional(), repositoryRoot: z.string().min(1).optional() });
+const RunPromptArgsSchema = z.object({ prompt: z.string().optional(), repoUrl: z.string().optional(), repositoryRoot: z.string().min(1).optional() });
 export type RunPromptArgs = z.infer<typeof RunPromptArgsSchema>;
 
 export interface RunPromptResult {
@@ -38,23 +42,29 @@ export interface RunPromptResult {
 const RUN_ANYWAY = 'Run Anyway';
 const SIGN_IN = 'Sign in to GitHub';
 
-function validatePrompt(value: string): string | undefined {
-  if (value.trim() === '') return 'Describe the change you want, e.g. "Add input validation to all POST endpoints".';
-  if (value.length > MAX_PROMPT_LENGTH) return `A prompt can be at most ${MAX_PROMPT_LENGTH} characters.`;
-  return undefined;
+function isTestMode(context: CommandContext): boolean {
+  return context.services.context.extensionMode === vscode.ExtensionMode.Test;
 }
 
 export async function runPromptCommand(context: CommandContext, rawArgs: unknown): Promise<RunPromptResult | undefined> {
   const parsedArgs = RunPromptArgsSchema.safeParse(rawArgs ?? {});
-  const args: RunPromptArgs = parsedArgs.success ? parsedArgs.data : {};
-  const automated = args.prompt !== undefined || args.repositoryRoot !== undefined;
+  const parsed: RunPromptArgs = parsedArgs.success ? parsedArgs.data : {};
+  // The repositoryRoot hook is for the test suites only: any other extension could otherwise aim a run anywhere.
+  const { repositoryRoot, ...args } = parsed;
+  const hookRoot = repositoryRoot !== undefined && isTestMode(context) ? repositoryRoot : undefined;
+  const automated = hookRoot !== undefined;
   const { services, env } = context;
   const logger = services.logger;
   try {
     if (!(await ensureTrustedWorkspace())) return undefined;
+    // First-run check, before a repository is even looked at: which provider would make the change?
+    const early = await currentReadiness(context);
+    const offlineOnly = early.ok && early.provider === 'offline';
+    if (args.prompt !== undefined && !(await ensureProvider(context, args.prompt))) return undefined;
+
     const read = vscodeSettingsReader();
     const config = engineConfigFromSettings(read, env);
-    const candidate = await findRepository({ hosts: config.github, ...(args.repositoryRoot ? { repositoryRoot: args.repositoryRoot } : {}) });
+    const candidate = await findRepository({ hosts: config.github, ...(hookRoot ? { repositoryRoot: hookRoot } : {}), ...(args.repoUrl ? { preferRepoUrl: args.repoUrl } : {}) });
     if (!candidate) return undefined;
     const label = `${candidate.target.owner}/${candidate.target.repo}`;
 
@@ -66,32 +76,39 @@ export async function runPromptCommand(context: CommandContext, rawArgs: unknown
       }
     }
 
-    const typed =
-      args.prompt ??
-      (await vscode.window.showInputBox({
-        title: `Tiny Backspace: ${label}${candidate.base ? ` (base ${candidate.base})` : ''}`,
-        prompt: 'What should change? The agent edits a fresh clone in a sandbox; nothing is pushed before you review it.',
-        placeHolder: 'e.g. Add input validation to all POST endpoints',
-        ignoreFocusOut: true,
-        validateInput: validatePrompt,
-      }));
-    if (typed === undefined) return undefined;
+    let typed = args.prompt;
+    if (typed === undefined) {
+      const input = await showPromptInput({ title: `Tiny Backspace: ${label}${candidate.base ? ` (base ${candidate.base})` : ''}`, offlineOnly, offlineExample: OFFLINE_EXAMPLE_PROMPT });
+      if (input === undefined) return undefined;
+      if (input.kind === 'multiline') {
+        // The panel's form keeps the text and runs it (with Ctrl+Enter) through this same command.
+        context.panels.compose(input.value, candidate.target.htmlUrl);
+        return undefined;
+      }
+      typed = input.value;
+      if (!(await ensureProvider(context, typed))) return undefined;
+    }
     const problem = validatePrompt(typed);
     if (problem) {
       void vscode.window.showErrorMessage(`Tiny Backspace: ${problem}`);
       return undefined;
     }
 
-    // The user acted, so this is the one place a GitHub sign-in may be offered.
+    // The user acted, so this is the one place a GitHub sign-in may be offered; the prompt survives it.
     const provider = githubProviderFor(candidate.target.server);
-    const token = await ensureGitHubToken(context.secretDeps, provider);
+    let token: ResolvedGitHubToken | undefined = await ensureGitHubToken(context.secretDeps, provider);
     if (!token) {
       const choice = await vscode.window.showErrorMessage(
         `Tiny Backspace needs a GitHub token to push a branch and open the pull request on ${candidate.target.server.host}. Sign in to GitHub${provider === 'github-enterprise' ? ' Enterprise (VS Code reads its URL from the "github-enterprise.uri" setting)' : ''}, or set GITHUB_TOKEN or GITHUB_PAT in the environment VS Code starts with.`,
         SIGN_IN,
       );
-      if (choice === SIGN_IN) await vscode.commands.executeCommand('tinyBackspace.signInToGitHub');
-      return undefined;
+      if (choice === SIGN_IN && (await vscode.commands.executeCommand<boolean>('tinyBackspace.signInToGitHub'))) {
+        token = await ensureGitHubToken(context.secretDeps, provider);
+      }
+      if (!token) {
+        context.panels.compose(typed, candidate.target.htmlUrl);
+        return undefined;
+      }
     }
     logger.info('GitHub token found', { source: token.source, provider });
 
@@ -104,7 +121,7 @@ export async function runPromptCommand(context: CommandContext, rawArgs: unknown
     };
     // The registry's own deps are only a fallback: this run gets fresh settings, secrets and the gate.
     const started = services.registry.start(request, { deps: { ...deps, ...(review ? { review } : { review: undefined }) } });
-    logger.info('run started from the command palette', { request_id: started.requestId, repo: label, review: review !== undefined });
+    logger.info('run started from VS Code', { request_id: started.requestId, repo: label, review: review !== undefined });
     context.panels.show({ selectRunId: started.requestId, preserveFocus: true });
     followRun(context, started.requestId, label, started.done);
     return started;

@@ -62,6 +62,11 @@ export class LazyEngineHost implements vscode.Disposable {
     return this.engine;
   }
 
+  /** Commands the engine has registered a handler for (loads nothing). */
+  engineCommandIds(): string[] {
+    return [...this.commands.keys()];
+  }
+
   async deactivate(): Promise<void> {
     const engine = this.engine;
     this.engine = undefined;

@@ -33,6 +33,11 @@ export class RunPanelManager implements vscode.Disposable {
     return panel;
   }
 
+  /** Shows the panel with its multi-line prompt form holding `prompt` (focus goes to the form). */
+  compose(prompt: string, repoUrl?: string): void {
+    this.show({ preserveFocus: false }).compose(prompt, repoUrl);
+  }
+
   /** The editor column the panel is in, if it is open. */
   column(): vscode.ViewColumn | undefined {
     return this.current?.panel.viewColumn;

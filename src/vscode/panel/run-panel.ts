@@ -32,6 +32,7 @@ export class RunPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private selectOnReady: string | undefined;
+  private composeOnReady: { prompt: string; repoUrl?: string } | undefined;
   private disposed = false;
 
   constructor(
@@ -62,6 +63,13 @@ export class RunPanel implements vscode.Disposable {
   select(requestId: string): void {
     if (this.ready) this.post({ type: 'select_run', requestId });
     else this.selectOnReady = requestId;
+  }
+
+  /** Opens the page's multi-line prompt form with this text (kept until the page is ready). */
+  compose(prompt: string, repoUrl?: string): void {
+    const message = { prompt, ...(repoUrl ? { repoUrl } : {}) };
+    if (this.ready) this.post({ type: 'compose', ...message });
+    else this.composeOnReady = message;
   }
 
   dispose(): void {
@@ -112,13 +120,29 @@ export class RunPanel implements vscode.Disposable {
 
   private async handle(message: PanelToHostMessage): Promise<void> {
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.ready = true;
         this.sendSnapshot();
+        const draft = this.composeOnReady;
+        this.composeOnReady = undefined;
+        if (draft) this.post({ type: 'compose', ...draft });
         return;
+      }
       case 'new_run':
         await vscode.commands.executeCommand('tinyBackspace.runPrompt');
         return;
+      case 'run_prompt':
+        await vscode.commands.executeCommand('tinyBackspace.runPrompt', { prompt: message.prompt, ...(message.repoUrl ? { repoUrl: message.repoUrl } : {}) });
+        return;
+      case 'rerun': {
+        const run = this.deps.history.snapshot().find((candidate) => candidate.requestId === message.requestId);
+        if (!run || run.prompt === '') {
+          void vscode.window.showInformationMessage('Tiny Backspace: that run is no longer in the history.');
+          return;
+        }
+        await vscode.commands.executeCommand('tinyBackspace.runPrompt', { prompt: run.prompt, ...(run.repo ? { repoUrl: run.repo } : {}) });
+        return;
+      }
       case 'cancel_run':
         this.deps.registry.cancel(message.requestId, 'Cancelled from the Tiny Backspace panel.');
         return;
@@ -139,6 +163,9 @@ export class RunPanel implements vscode.Disposable {
         return;
       case 'open_logs':
         await vscode.commands.executeCommand('tinyBackspace.openLogs');
+        return;
+      case 'set_api_key':
+        await vscode.commands.executeCommand('tinyBackspace.setApiKey');
         return;
       case 'clear_history':
         this.deps.history.clearFinished();

@@ -51,10 +51,39 @@ export function baseBranchFor(repository: RepositoryInfo, remoteName: string): s
 
 export function unpushedCommitsWarning(repository: RepositoryInfo, remoteName: string): string | undefined {
   const head = repository.head;
+  // A local branch with no upstream: nothing on it is known to be on GitHub, so say what the agent sees.
+  if (head?.name && !head.upstream) {
+    return `Your branch ${head.name} has no upstream, so its commits may not be on ${remoteName}. The agent works on the repository's default branch as it is on GitHub; push the branch (git push -u ${remoteName} ${head.name}) to base the change on it.`;
+  }
   const ahead = head?.ahead ?? 0;
   if (!head?.upstream || head.upstream.remote !== remoteName || ahead <= 0) return undefined;
   const commits = ahead === 1 ? '1 commit' : `${ahead} commits`;
   return `Your branch ${head.name ?? '(detached)'} has ${commits} not pushed to ${remoteName}. The agent works on ${remoteName}/${head.upstream.name} as it is on GitHub, so ${ahead === 1 ? 'that commit is' : 'those commits are'} not part of the change.`;
+}
+
+/**
+ * `https://user@github.com/o/r` (and `user:secret@`) is a common remote form; the user part only names who
+ * pushes. The run authenticates with its own token, so it is dropped (never kept, never shown).
+ */
+export function withoutUserInfo(url: string): string {
+  if (!/^https?:\/\//i.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** Repositories containing `filePath` (the active editor's file) first, deepest root first; order kept otherwise. */
+export function preferRepositoryOf<T extends { readonly root: string }>(candidates: readonly T[], filePath: string | undefined, separator = '/'): T[] {
+  if (!filePath) return [...candidates];
+  const contains = (root: string) => filePath === root || filePath.startsWith(root.endsWith(separator) ? root : `${root}${separator}`);
+  const rank = (candidate: T) => (contains(candidate.root) ? -candidate.root.length : 1);
+  return [...candidates].map((candidate, index) => ({ candidate, index })).sort((a, b) => rank(a.candidate) - rank(b.candidate) || a.index - b.index).map((entry) => entry.candidate);
 }
 
 /** Every remote of every repository that is on github.com or the configured Enterprise host, origin first. */
@@ -70,7 +99,7 @@ export function surveyRemotes(repositories: readonly RepositoryInfo[], hosts: Gi
         continue;
       }
       try {
-        const target = parseRepositoryUrl(url, hosts);
+        const target = parseRepositoryUrl(withoutUserInfo(url), hosts);
         const base = baseBranchFor(repository, remote.name);
         const unpushedWarning = unpushedCommitsWarning(repository, remote.name);
         candidates.push({ root: repository.root, remoteName: remote.name, target, ...(base ? { base } : {}), ...(unpushedWarning ? { unpushedWarning } : {}) });

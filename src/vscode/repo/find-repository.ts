@@ -8,6 +8,7 @@ import {
   noFolderError,
   noGitHubRemoteError,
   noRepositoryError,
+  preferRepositoryOf,
   surveyRemotes,
   type RemoteCandidate,
   type RepositoryInfo,
@@ -18,6 +19,13 @@ export interface FindRepositoryOptions {
   readonly hosts: GitHubHosts;
   /** Use this work tree (the Run command's test hook) instead of the open folders; never asks. */
   readonly repositoryRoot?: string;
+  /** A repository (its GitHub web URL) to take without asking when it is among the candidates: Re-run. */
+  readonly preferRepoUrl?: string;
+}
+
+function sameRepoUrl(a: string, b: string): boolean {
+  const normal = (url: string) => url.trim().replace(/\.git$/, '').replace(/\/+$/, '').toLowerCase();
+  return normal(a) === normal(b);
 }
 
 /** The git extension reports its state shortly after start; a fresh window can need a few seconds. */
@@ -111,8 +119,14 @@ function toInfo(repository: GitRepository): RepositoryInfo {
 export async function findRepository(options: FindRepositoryOptions): Promise<RemoteCandidate | undefined> {
   const api = await gitApi();
   const repositories = (await Promise.all((await repositoriesToSurvey(api, options)).map(loadState))).map(toInfo);
-  const { candidates, rejected } = surveyRemotes(repositories, options.hosts);
+  const survey = surveyRemotes(repositories, options.hosts);
+  const rejected = survey.rejected;
+  // The repository of the file being edited goes first (and is the one taken when no one can be asked).
+  const activeFile = vscode.window.activeTextEditor?.document.uri;
+  const candidates = preferRepositoryOf(survey.candidates, activeFile?.scheme === 'file' ? activeFile.fsPath : undefined, path.sep);
   if (candidates.length === 0) throw noGitHubRemoteError(repositories, rejected);
+  const preferred = options.preferRepoUrl ? candidates.find((candidate) => sameRepoUrl(candidate.target.htmlUrl, options.preferRepoUrl ?? '')) : undefined;
+  if (preferred) return preferred;
   const automatic = automaticChoice(candidates, options.repositoryRoot === undefined);
   if (automatic) return automatic;
   const showRoot = new Set(candidates.map((candidate) => candidate.root)).size > 1;

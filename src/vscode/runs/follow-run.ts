@@ -7,6 +7,10 @@ import { outcomeNotice, progressMessage } from './run-progress-text';
 const OPEN_PR = 'Open Pull Request';
 const SHOW_PANEL = 'Show Panel';
 const OPEN_LOGS = 'Open Logs';
+const SET_API_KEY = 'Set API Key';
+
+/** Failures a key (or a better provider) would have avoided: their notification offers Set API Key. */
+const PROVIDER_ERROR_CODES: ReadonlySet<string> = new Set(['agent_unsupported_prompt', 'agent_failed', 'provider_error']);
 
 /**
  * Shows one run in a cancellable progress notification (cancel really cancels the run), then one
@@ -42,7 +46,8 @@ export function followRun(context: CommandContext, requestId: string, label: str
 async function showOutcome(context: CommandContext, requestId: string, terminal: TerminalEvent): Promise<void> {
   const notice = outcomeNotice(terminal);
   const url = notice.url !== undefined && ExternalUrlSchema.safeParse(notice.url).success ? notice.url : undefined;
-  const actions = url ? [OPEN_PR, SHOW_PANEL] : notice.severity === 'error' ? [SHOW_PANEL, OPEN_LOGS] : [SHOW_PANEL];
+  const providerProblem = terminal.kind === 'failed' && PROVIDER_ERROR_CODES.has(terminal.error.code);
+  const actions = url ? [OPEN_PR, SHOW_PANEL] : notice.severity === 'error' ? [...(providerProblem ? [SET_API_KEY] : []), SHOW_PANEL, OPEN_LOGS] : [SHOW_PANEL];
   const show =
     notice.severity === 'error'
       ? vscode.window.showErrorMessage
@@ -53,4 +58,5 @@ async function showOutcome(context: CommandContext, requestId: string, terminal:
   if (choice === OPEN_PR && url) await vscode.env.openExternal(vscode.Uri.parse(url, true));
   else if (choice === SHOW_PANEL) context.panels.show({ selectRunId: requestId });
   else if (choice === OPEN_LOGS) await vscode.commands.executeCommand('tinyBackspace.openLogs');
+  else if (choice === SET_API_KEY) await vscode.commands.executeCommand('tinyBackspace.setApiKey');
 }

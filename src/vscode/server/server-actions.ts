@@ -12,12 +12,15 @@ export interface ServerActionDeps {
 
 /** What a click on the status-bar item offers. The token goes to the clipboard only, never into a message. */
 export async function showServerActions(server: LocalServer, deps: ServerActionDeps): Promise<void> {
+  // Remote, Codespaces, code-server: the loopback URL of the remote machine, forwarded for the user.
+  const url = (await vscode.env.asExternalUri(vscode.Uri.parse(server.url))).toString(true).replace(/\/$/, '');
+  const docs = await vscode.env.asExternalUri(vscode.Uri.parse(`${server.url}/docs`));
   const actions: ServerAction[] = [
     {
       label: '$(link) Copy URL',
-      description: server.url,
+      description: url,
       run: async () => {
-        await vscode.env.clipboard.writeText(server.url);
+        await vscode.env.clipboard.writeText(url);
         void vscode.window.setStatusBarMessage('Tiny Backspace: server URL copied.', 3000);
       },
     },
@@ -31,13 +34,13 @@ export async function showServerActions(server: LocalServer, deps: ServerActionD
     },
     {
       label: '$(book) Open API Docs',
-      description: `${server.url}/docs`,
+      description: docs.toString(true),
       run: async () => {
-        await vscode.env.openExternal(vscode.Uri.parse(`${server.url}/docs`));
+        await vscode.env.openExternal(docs);
       },
     },
     { label: '$(debug-stop) Stop Server', description: 'cancels the runs it started', run: deps.stop },
   ];
-  const picked = await vscode.window.showQuickPick(actions, { title: `Tiny Backspace local server on ${server.url}`, placeHolder: 'Choose an action' });
+  const picked = await vscode.window.showQuickPick(actions, { title: `Tiny Backspace local server on ${url}`, placeHolder: 'Choose an action' });
   await picked?.run();
 }

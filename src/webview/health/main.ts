@@ -1,12 +1,13 @@
 // Entry of the health view's page (bundled to dist/webview/health.js). It renders only what the host
 // sends, after validating it, and only as text.
 import '../shared/zod-jitless';
-import { replaceChildren } from '../shared/dom';
+import { patchChildren } from '../shared/patch-dom';
 import { connectHealthChannel } from './health-channel';
 import { renderHealthView, type HealthViewActions, type HealthViewState } from './render-health';
 
 const channel = connectHealthChannel();
 const root = document.getElementById('app') ?? document.body;
+const statusLine = document.getElementById('status');
 const state: HealthViewState = {};
 
 const actions: HealthViewActions = {
@@ -20,7 +21,11 @@ function render(): void {
   queued = true;
   requestAnimationFrame(() => {
     queued = false;
-    replaceChildren(root, renderHealthView(state, actions));
+    // Patched by key, not replaced: the live figures arrive every 500 ms while a run is active, and a
+    // replaced root would take keyboard focus (Refresh, a trace link) and a reader's place with it.
+    patchChildren(root, renderHealthView(state, actions));
+    const line = state.problem ?? (state.report ? `Health score ${state.report.score.value} of 100, ${state.report.score.status.replace('_', ' ')}` : 'Loading health report');
+    if (statusLine && statusLine.textContent !== line) statusLine.textContent = line;
   });
 }
 

@@ -21,7 +21,8 @@ export function renderHistory(runs: readonly RunView[], selectedId: string | und
       'ol',
       {},
       runs.map((run) =>
-        h('li', {}, [
+        // Keyed by run, so a new run at the top does not shift every item (and the focused one) down a node.
+        h('li', { data: { key: run.requestId } }, [
           h(
             'button',
             {
@@ -34,6 +35,12 @@ export function renderHistory(runs: readonly RunView[], selectedId: string | und
             },
             [statusBadge(run.status), h('span', { className: 'history-prompt' }, [run.prompt || '(starting…)']), h('span', { className: 'muted history-meta' }, [`${run.repo} · ${when(run.startedAt)}`])],
           ),
+          run.status !== 'running' && run.status !== 'review' && run.prompt
+            ? h('div', { className: 'history-actions' }, [
+                button(`Re-run: ${run.prompt.slice(0, 60)}`, { icon: 'debug-rerun', variant: 'icon', testId: 'history-rerun', data: { requestId: run.requestId }, title: 'Re-run', onClick: () => actions.rerun(run.requestId) }),
+                button(`Edit and re-run: ${run.prompt.slice(0, 60)}`, { icon: 'edit', variant: 'icon', testId: 'history-edit-rerun', data: { requestId: run.requestId }, title: 'Edit & Re-run', onClick: () => actions.editRerun(run.requestId) }),
+              ])
+            : undefined,
         ]),
       ),
     ),

@@ -8,6 +8,11 @@ export interface PanelActions {
   openDiff(requestId: string, path?: string): void;
   openExternal(url: string): void;
   openLogs(): void;
+  setApiKey(): void;
   select(requestId: string): void;
   clearHistory(): void;
+  /** Re-run a finished run as it was. */
+  rerun(requestId: string): void;
+  /** Open the multi-line prompt form with a run's prompt, to edit and run again. */
+  editRerun(requestId: string): void;
 }

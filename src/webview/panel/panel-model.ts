@@ -237,8 +237,10 @@ export function applyEvent(model: PanelModel, event: RunEvent): RunView {
 export function setReviewPending(model: PanelModel, requestId: string, pending: boolean): RunView | undefined {
   const run = model.runs.find((candidate) => candidate.requestId === requestId);
   if (!run) return undefined;
-  run.reviewPending = pending && (run.status === 'running' || run.status === 'review');
-  if (run.status === 'running' || run.status === 'review') run.status = run.reviewPending ? 'review' : 'running';
+  // An interrupted run can still be waiting: its review was saved and restored after a window reload.
+  const open = run.status === 'running' || run.status === 'review' || (run.status === 'interrupted' && pending);
+  run.reviewPending = pending && open;
+  if (open) run.status = run.reviewPending ? 'review' : 'running';
   run.rev += 1;
   return run;
 }

@@ -31,7 +31,10 @@ const STEP_ICON: Readonly<Record<StepState, string>> = {
   cancelled: 'stop-circle',
 };
 
-const STEP_LABELS: Readonly<Record<string, string>> = {
+/** Failures an API key (a model provider) would have avoided. */
+const PROVIDER_ERROR_CODES: ReadonlySet<string> = new Set(['agent_unsupported_prompt', 'agent_failed', 'provider_error']);
+
+export const STEP_LABELS: Readonly<Record<string, string>> = {
   validate: 'Validate',
   sandbox: 'Sandbox',
   clone: 'Clone',
@@ -55,6 +58,8 @@ function header(run: RunView, actions: PanelActions): HTMLElement {
     ]),
     h('div', { className: 'run-actions' }, [
       isActive(run) ? button('Cancel', { icon: 'stop-circle', testId: 'cancel-run', onClick: () => actions.cancel(run.requestId) }) : undefined,
+      !isActive(run) && run.prompt ? button('Re-run', { icon: 'debug-rerun', testId: 'rerun', title: 'Run the same prompt on the same repository again', onClick: () => actions.rerun(run.requestId) }) : undefined,
+      !isActive(run) && run.prompt ? button('Edit & Re-run', { icon: 'edit', testId: 'edit-rerun', title: 'Edit the prompt, then run it again', onClick: () => actions.editRerun(run.requestId) }) : undefined,
       button('New Run', { icon: 'add', testId: 'new-run', onClick: () => actions.newRun() }),
     ]),
   ]);
@@ -115,7 +120,11 @@ function outcome(run: RunView, actions: PanelActions): HTMLElement | undefined {
       return h('section', { className: 'outcome failed', testId: 'outcome', data: { state: 'failed' } }, [
         h('p', { testId: 'run-error', data: { code: run.error?.code } }, [icon('error'), ' ', run.error?.message ?? 'The run failed.']),
         run.error?.remedy ? h('p', { testId: 'run-remedy' }, [run.error.remedy]) : undefined,
-        button('Open Logs', { icon: 'output', testId: 'open-logs', onClick: () => actions.openLogs() }),
+        h('div', { className: 'review-actions' }, [
+          run.error && PROVIDER_ERROR_CODES.has(run.error.code) ? button('Set API Key', { icon: 'key', variant: 'primary', testId: 'set-api-key', onClick: () => actions.setApiKey() }) : undefined,
+          button('Open Logs', { icon: 'output', testId: 'open-logs', onClick: () => actions.openLogs() }),
+          run.prompt ? button('Edit & Re-run', { icon: 'edit', testId: 'outcome-edit-rerun', onClick: () => actions.editRerun(run.requestId) }) : undefined,
+        ]),
       ]);
     case 'cancelled':
       return h('section', { className: 'outcome cancelled', testId: 'outcome', data: { state: 'cancelled' } }, [h('p', {}, [icon('stop-circle'), ' ', run.cancelReason ?? 'Cancelled.'])]);

@@ -30,9 +30,33 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElementP
   }
   if (props.title !== undefined) element.title = props.title;
   if (props.hidden) element.hidden = true;
-  if (props.onClick) element.addEventListener('click', props.onClick);
+  if (props.onClick) setClickHandler(element, props.onClick);
   append(element, children);
   return element;
+}
+
+type ClickHandler = (event: Event) => void;
+
+const clickHandlers = new WeakMap<Element, ClickHandler>();
+const listening = new WeakSet<Element>();
+
+/**
+ * One listener per element that calls the element's current handler: when patch-dom.ts keeps an element
+ * and takes the handler of its freshly built twin, the click acts on the current run, not a stale one.
+ */
+export function setClickHandler(element: Element, handler: ClickHandler | undefined): void {
+  if (handler === undefined) {
+    clickHandlers.delete(element);
+    return;
+  }
+  clickHandlers.set(element, handler);
+  if (listening.has(element)) return;
+  listening.add(element);
+  element.addEventListener('click', (event) => clickHandlers.get(element)?.(event));
+}
+
+export function currentClickHandler(element: Element): ClickHandler | undefined {
+  return clickHandlers.get(element);
 }
 
 export function append(parent: Node, children: readonly Child[]): void {

@@ -2,6 +2,7 @@ import { isAbortLike } from '../../errors/cancelled-error';
 import { commitTree } from '../../git/commit-from-changes';
 import { branchName, requestFingerprint } from '../branch-name';
 import { pullRequestIsolationNote } from '../../sandbox/isolation-policy';
+import { disposeSandbox } from '../dispose-sandbox';
 import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-text';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
@@ -28,6 +29,13 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
   }
   const review = context.deps.review;
   if (review) {
+    const changes = requireState(state.workspace, 'workspace').changes.list();
+    // The change is in memory and the commit is made from the host's git dir, so nothing the review needs
+    // is in the sandbox: free it (an E2B machine is billed) and the execution slot before a human answers.
+    // Done before review_required, so that event means "waiting, holding nothing", and the gate is
+    // entered right after it.
+    await disposeSandbox(state, context.deps.logger);
+    state.releaseSlot?.();
     context.emit({
       kind: 'review_required',
       type: 'info',
@@ -38,7 +46,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
     const decision = await review(
       {
         requestId: context.requestId,
-        changes: requireState(state.workspace, 'workspace').changes.list(),
+        changes,
         changedFiles,
         patch: state.patch ?? '',
         baseRef: requireState(state.baseBranch, 'baseBranch'),

@@ -39,7 +39,8 @@ async function startRun(context: RouteContext): Promise<void> {
     });
     return;
   }
-  const hostDeps = (await runtime.runDeps?.()) ?? {};
+  // Per run: the host picks the token for this repository's host, and its review gate.
+  const hostDeps = (await runtime.runDeps?.(request)) ?? {};
   const gone = clientGone(context, DISCONNECT_REASON);
   if (context.res.destroyed) return;
   const keepRunning = request.options?.keepRunningOnDisconnect === true;

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { PersistedReviews, type PersistedReview } from '../../src/vscode/review/persisted-reviews';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'tb-reviews-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const REVIEW: PersistedReview = {
+  version: 1,
+  requestId: 'run-1',
+  repoUrl: 'https://github.com/octo/app',
+  prompt: 'replace "a" with "b"',
+  base: 'main',
+  savedAt: '2026-01-01T00:00:00.000Z',
+  changes: [
+    { path: 'README.md', before: 'a\n', after: 'b\n' },
+    { path: 'new.txt', before: null, after: 'x' },
+    { path: 'old.txt', before: 'y', after: null },
+  ],
+};
+
+test('a saved review loads back exactly, and is gone once removed', async () => {
+  const store = new PersistedReviews(path.join(dir, 'one'));
+  await store.save(REVIEW);
+  assert.deepEqual(await store.loadAll(), [REVIEW]);
+  assert.deepEqual((await readdir(path.join(dir, 'one'))).sort(), ['run-1.json'], 'no temp file is left behind');
+  await store.remove('run-1');
+  assert.deepEqual(await store.loadAll(), []);
+});
+
+test('a missing folder is no reviews; a corrupt or foreign file is skipped and reported', async () => {
+  assert.deepEqual(await new PersistedReviews(path.join(dir, 'missing')).loadAll(), []);
+  const store = new PersistedReviews(path.join(dir, 'two'));
+  await store.save(REVIEW);
+  await writeFile(path.join(dir, 'two', 'broken.json'), '{"version":1,');
+  await writeFile(path.join(dir, 'two', 'other.json'), JSON.stringify({ version: 2 }));
+  const problems: string[] = [];
+  assert.deepEqual(await store.loadAll((file) => problems.push(file)), [REVIEW]);
+  assert.deepEqual(problems.sort(), ['broken.json', 'other.json']);
+});
+
+test('a request id that could leave the folder is refused', async () => {
+  const store = new PersistedReviews(path.join(dir, 'three'));
+  await assert.rejects(store.save({ ...REVIEW, requestId: '../escape' }));
+  await store.remove('../../etc/passwd');
+});
