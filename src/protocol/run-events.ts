@@ -154,6 +154,8 @@ export const FailedEventSchema = z.object({
   ...baseFields,
   kind: z.literal('failed'),
   error: ErrorPayloadSchema,
+  /** The work a run could not push (a follow-up whose pull request head moved), so it is never lost. */
+  patch: z.string().optional(),
   duration_ms: z.number().nonnegative(),
 });
 

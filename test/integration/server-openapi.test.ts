@@ -69,7 +69,7 @@ test('the request schema is the one POST /code enforces', () => {
   assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(RunRequestSchema.shape).sort());
   assert.deepEqual([...schema.required].sort(), ['prompt', 'repoUrl']);
   assert.equal(schema.additionalProperties, false);
-  assert.equal(schema.properties.prompt.maxLength, RunRequestSchema.shape.prompt.maxLength);
+  assert.equal(schema.properties.prompt.maxLength, RunRequestSchema.shape.prompt.unwrap().maxLength);
   assert.equal(doc.paths['/code'].post.requestBody.content['application/json'].schema.$ref, '#/components/schemas/RunRequest');
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { RunEvent, StepName } from '../../protocol/run-events';
-import { RunRequestSchema, type RunRequest } from '../../protocol/run-request';
+import { requestPrompt, RunRequestSchema, type RunRequest } from '../../protocol/run-request';
 import { abortReason, isAbortLike } from '../errors/cancelled-error';
 import { toErrorPayload } from '../errors/to-error-payload';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
@@ -63,10 +63,10 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new TinyBackspaceError('invalid_request', `Invalid request: ${issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'malformed'}.`, {
-        remedy: 'Give a repository URL (or local path) and a non-empty prompt.',
+        remedy: 'Give a repository URL (or local path) and a non-empty prompt (or pullRequest with addressReview: true).',
       });
     }
-    const request = parsed.data;
+    const request = { ...parsed.data, prompt: requestPrompt(parsed.data) };
     const options = request.options ?? {};
     const context: RunContext = { requestId: events.requestId, request, options, deps, signal, events, now, emit: (draft) => events.emit(draft) };
     logger.info('run started', { repo: request.repoUrl, dry_run: options.dryRun ?? false });
@@ -124,6 +124,8 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
         type: 'error',
         message: payload.remedy ? `${payload.message} ${payload.remedy}` : payload.message,
         error: payload,
+        // Issue 15: a follow-up refused because the PR head moved keeps its change here.
+        ...(payload.code === 'pull_request_head_moved' && state.patch ? { patch: state.patch } : {}),
         duration_ms: duration,
       });
     }

@@ -2,6 +2,8 @@ import type { ChangedFile, CheckResult } from '../../protocol/run-events';
 import type { AgentResult } from '../agent/agent';
 import type { Git } from '../git/git';
 import type { GitHubApi, PullRequestInfo } from '../github/github-api';
+import type { PullRequestApi } from '../github/pull-request-api';
+import type { FollowUpTarget } from '../github/pull-request-target';
 import type { RepositoryTarget } from '../repo/repository-target';
 import type { Sandbox } from '../sandbox/sandbox';
 import type { FileChange } from '../workspace/change-set';
@@ -39,4 +41,7 @@ export interface RunState {
   commitSha?: string;
   pullRequest?: PullRequestInfo;
   discarded?: boolean;
+  /** Follow-ups (issue 15): the pull request this run extends, and the API that reads and answers it. */
+  followUp?: FollowUpTarget;
+  pullRequestApi?: PullRequestApi;
 }

@@ -1,5 +1,5 @@
 import type { RunEvent } from '../../protocol/run-events';
-import type { RunRequest } from '../../protocol/run-request';
+import { requestPrompt, type RunRequest } from '../../protocol/run-request';
 import type { RunSummary } from './run-registry';
 
 /** Folds a run's events into the status a list or `GET /runs/{id}` shows. */
@@ -7,7 +7,7 @@ export function summarizeRun(requestId: string, request: RunRequest, startedAt: 
   let summary: RunSummary = {
     requestId,
     repo: request.repoUrl,
-    prompt: request.prompt,
+    prompt: requestPrompt(request),
     status: 'running',
     startedAt: new Date(startedAt).toISOString(),
     progress: 0,

@@ -115,7 +115,7 @@ export class FallbackChainAgent implements Agent {
         // Repository text (symbols in the map, file contents) may quote a token: scrub everything sent.
         const system = scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub }));
         const tools = new WorkspaceTools(context, this.options.knownSecrets ?? []);
-        const { summary } = await runProviderLoop({ client, context, tuning, budget, deadline, system, prompt: scrub(context.prompt), tools });
+        const { summary } = await runProviderLoop({ client, context, tuning, budget, deadline, system, prompt: scrub(context.untrustedContext ? `${context.prompt}\n\n${context.untrustedContext}` : context.prompt), tools });
         return { agent: client.label, summary, usage: budget.summary() };
       } catch (error) {
         if (hasCode(error, 'budget_exceeded') || hasCode(error, 'loop_detected')) {

@@ -3,6 +3,7 @@ import { branchName } from '../branch-name';
 import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-text';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
+import { pushFollowUp } from '../follow-up/push-follow-up';
 import { requireState } from './require-state';
 
 /** Step 8: after review (if the host asks for one), one commit on a new branch, pushed, and the PR. */
@@ -43,6 +44,8 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
       return;
     }
   }
+
+  if (state.followUp) return pushFollowUp(context, state); // issue 15: one commit on the PR's head, no new PR
 
   const branch = branchName(context.deps.config.branchPrefix, request.prompt, context.requestId);
   const commit = await commitTree(
