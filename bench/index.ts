@@ -11,6 +11,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
+  ['Follow-up context from hostile PR data (issue 15)', './follow-up-context', 'benchFollowUpContext'],
 ];
 
 async function main(): Promise<void> {

@@ -2,7 +2,13 @@ import type { FollowUpTarget } from '../../github/pull-request-target';
 
 /** The whole block a model sees about the pull request; the diff is cut to fit. */
 const MAX_CONTEXT_CHARS = 60_000;
-const MAX_COMMENT_CHARS = 4_000;
+/** Threads are the address-review task, so they get most of the block; each part is cut to fit. */
+const MAX_THREAD_CHARS = 40_000;
+const MAX_COMMENT_CHARS = 2_000;
+const MAX_COMMENTS_PER_THREAD = 8;
+const MAX_HUNK_CHARS = 1_500;
+const MAX_TITLE_CHARS = 300;
+const MAX_FILE_PATCH_CHARS = 8_000;
 
 const OPEN = '<untrusted_pull_request_data>';
 const CLOSE = '</untrusted_pull_request_data>';
@@ -28,24 +34,31 @@ export function threadLabel(index: number): string {
  */
 export function untrustedPullRequestContext(followUp: FollowUpTarget): string {
   const parts: string[] = [
-    `Pull request #${followUp.number}: ${neutralize(followUp.title)}`,
+    `Pull request #${followUp.number}: ${neutralize(cap(followUp.title, MAX_TITLE_CHARS))}`,
     `Head branch: ${followUp.headOwner}:${followUp.headRef} (you are working on its latest commit); base branch: ${followUp.baseRef}.`,
     '## Description',
     neutralize(cap(followUp.body.trim() || '(empty)', MAX_COMMENT_CHARS)),
   ];
   if (followUp.threads.length > 0) {
     parts.push('## Unresolved review threads');
-    followUp.threads.forEach((thread, index) => {
+    let threadChars = 0;
+    for (const [index, thread] of followUp.threads.entries()) {
       const where = `${thread.path}${thread.line === undefined ? '' : `:${thread.line}`}${thread.isOutdated ? ' (outdated: the code may have moved)' : ''}`;
-      const comments = thread.comments.map((comment) => `@${comment.author}: ${cap(comment.body, MAX_COMMENT_CHARS)}`).join('\n');
-      parts.push(neutralize(`### ${threadLabel(index)} at ${where}\n\`\`\`diff\n${thread.diffHunk}\n\`\`\`\n${comments}`));
-    });
+      const comments = thread.comments.slice(0, MAX_COMMENTS_PER_THREAD).map((comment) => `@${comment.author}: ${cap(comment.body, MAX_COMMENT_CHARS)}`).join('\n');
+      const block = neutralize(`### ${threadLabel(index)} at ${where}\n\`\`\`diff\n${cap(thread.diffHunk, MAX_HUNK_CHARS)}\n\`\`\`\n${comments}`);
+      if (threadChars + block.length > MAX_THREAD_CHARS) {
+        parts.push(`(${followUp.threads.length - index} more thread(s) not shown: too long for one run; they will be answered as not addressed.)`);
+        break;
+      }
+      parts.push(block);
+      threadChars += block.length;
+    }
   }
   parts.push('## Current diff against the base branch');
   let used = parts.join('\n\n').length;
   let shown = 0;
   for (const file of followUp.files) {
-    const block = `### ${file.path} (${file.status}, +${file.additions} -${file.deletions})\n${file.patch === undefined ? '(no text diff)' : `\`\`\`diff\n${file.patch}\n\`\`\``}`;
+    const block = `### ${file.path} (${file.status}, +${file.additions} -${file.deletions})\n${file.patch === undefined ? '(no text diff)' : `\`\`\`diff\n${cap(file.patch, MAX_FILE_PATCH_CHARS)}\n\`\`\``}`;
     if (used + block.length > MAX_CONTEXT_CHARS) {
       parts.push(`(${followUp.files.length - shown} more file(s) not shown; read them from the repository.)`);
       break;
