@@ -25,7 +25,13 @@ export const RunRequestSchema = z
   .object({
     repoUrl: z.string().trim().min(1, 'repoUrl is required').max(2048),
     /** Required, except when `addressReview` is set (then it is an optional extra instruction). */
-    prompt: z.string().trim().min(1, 'prompt must not be empty').max(MAX_PROMPT_LENGTH).optional(),
+    prompt: z
+      .string()
+      .trim()
+      .min(1, 'prompt must not be empty')
+      .max(MAX_PROMPT_LENGTH)
+      .optional()
+      .describe('What to change. Required unless addressReview is true (then an optional extra instruction).'),
     base: z
       .string()
       .trim()
@@ -36,9 +42,18 @@ export const RunRequestSchema = z
     options: RunOptionsSchema.optional(),
     // Follow-ups (issue 15): work on an open pull request's head branch instead of opening a new one.
     /** Number of an open pull request in `repoUrl`: the run adds one commit to its head branch. */
-    pullRequest: z.number().int().positive().max(2_147_483_647).optional(),
+    pullRequest: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .optional()
+      .describe('Follow up on this open pull request: one new commit on its head branch (fast-forward, never forced), no new pull request.'),
     /** Turn the pull request's unresolved review threads into the task, and reply to each thread. */
-    addressReview: z.boolean().optional(),
+    addressReview: z
+      .boolean()
+      .optional()
+      .describe("With pullRequest: the PR's unresolved review threads become the task, and each thread gets a reply after the push."),
   })
   .strict()
   .superRefine((request, issues) => {

@@ -78,6 +78,12 @@ describe('follow-ups from the CLI and the server', () => {
     assert.equal(await harness.github.branchSha('octo', 'widgets', 'main'), baseSha);
     assert.equal(harness.github.pulls('octo', 'widgets').length, 1);
 
+    const openapi = (await (await harness.call('/openapi.json')).json()) as { components: { schemas: { RunRequest: { properties: Record<string, { description?: string; type?: string }> } } } };
+    const properties = openapi.components.schemas.RunRequest.properties;
+    assert.equal(properties.pullRequest?.type, 'integer');
+    assert.match(properties.pullRequest?.description ?? '', /one new commit on its head branch/);
+    assert.equal(properties.addressReview?.type, 'boolean');
+
     const invalid = await harness.call('/code', { method: 'POST', json: { repoUrl: harness.repoUrl(), addressReview: true } });
     assert.equal(invalid.status, 400);
     assert.match(JSON.stringify(await invalid.json()), /addressReview needs pullRequest/);
