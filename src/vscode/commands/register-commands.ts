@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { cancelRunCommand } from './cancel-run-command';
+import { followUpPullRequestCommand } from './follow-up-pull-request-command';
 import type { CommandContext } from './command-context';
 import { openLogsCommand } from './open-logs-command';
 import { reviewChangesCommand } from './review-changes-command';
@@ -16,6 +17,7 @@ export const COMMAND_IDS = {
   setApiKey: 'tinyBackspace.setApiKey',
   signInToGitHub: 'tinyBackspace.signInToGitHub',
   openLogs: 'tinyBackspace.openLogs',
+  followUpPullRequest: 'tinyBackspace.followUpPullRequest',
 } as const;
 
 export function registerCommands(context: CommandContext): vscode.Disposable {
@@ -29,5 +31,6 @@ export function registerCommands(context: CommandContext): vscode.Disposable {
     context.services.registrar.registerCommand(COMMAND_IDS.setApiKey, () => setApiKeyCommand(context)),
     context.services.registrar.registerCommand(COMMAND_IDS.signInToGitHub, () => signInCommand(context)),
     context.services.registrar.registerCommand(COMMAND_IDS.openLogs, () => openLogsCommand(context)),
+    context.services.registrar.registerCommand(COMMAND_IDS.followUpPullRequest, (args?: unknown) => followUpPullRequestCommand(context, args)),
   );
 }
