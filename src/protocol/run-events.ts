@@ -83,6 +83,9 @@ export const RunStartedEventSchema = z.object({
   prompt: z.string(),
   base: z.string().optional(),
   dry_run: z.boolean(),
+  /** Follow-ups (issue 15): the pull request this run extends, so a history can link and re-run it. */
+  pull_request: z.number().int().optional(),
+  address_review: z.boolean().optional(),
 });
 
 export const StepStartedEventSchema = z.object({ ...baseFields, kind: z.literal('step_started'), step: StepNameSchema });

@@ -94,6 +94,8 @@ describe('follow-ups on an existing pull request', () => {
     for (const event of events) RunEventSchema.parse(event);
     assert.equal(terminal.kind === 'completed' && terminal.pr_number, number);
     assert.equal(terminal.kind === 'completed' && terminal.branch, 'feature');
+    const started = events[0];
+    assert.equal(started?.kind === 'run_started' && started.pull_request, number, 'run_started names the PR, so a history can link the run to it');
 
     const newHead = await github.branchSha('octo', repo, 'feature');
     assert.notEqual(newHead, headSha);

@@ -69,7 +69,7 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
     const request = { ...parsed.data, prompt: requestPrompt(parsed.data) };
     const options = request.options ?? {};
     const context: RunContext = { requestId: events.requestId, request, options, deps, signal, events, now, emit: (draft) => events.emit(draft) };
-    logger.info('run started', { repo: request.repoUrl, dry_run: options.dryRun ?? false });
+    logger.info('run started', { repo: request.repoUrl, dry_run: options.dryRun ?? false, ...(request.pullRequest !== undefined ? { pull_request: request.pullRequest } : {}) });
     context.emit({
       kind: 'run_started',
       type: 'info',
@@ -78,6 +78,8 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
       prompt: request.prompt,
       ...(request.base ? { base: request.base } : {}),
       dry_run: options.dryRun ?? false,
+      ...(request.pullRequest !== undefined ? { pull_request: request.pullRequest } : {}),
+      ...(request.addressReview ? { address_review: true } : {}),
     });
     release = deps.admission?.tryAcquire();
     if (deps.admission && !release) {
