@@ -94,6 +94,7 @@ describe('follow-ups on an existing pull request', () => {
     for (const event of events) RunEventSchema.parse(event);
     assert.equal(terminal.kind === 'completed' && terminal.pr_number, number);
     assert.equal(terminal.kind === 'completed' && terminal.branch, 'feature');
+    assert.match(terminal.message, new RegExp(`^Added [0-9a-f]{12} to pull request #${number} \\(feature\\)`));
     const started = events[0];
     assert.equal(started?.kind === 'run_started' && started.pull_request, number, 'run_started names the PR, so a history can link the run to it');
 
@@ -256,6 +257,23 @@ describe('follow-ups on an existing pull request', () => {
     assert.ok(reply, 'the thread got a reply');
     const outbound = github.requests.slice(githubSeen).map((request) => request.body).join('\n');
     for (const text of [outbound, JSON.stringify(events), reply.body]) assert.ok(!text.includes(FAKE_ANTHROPIC_KEY), 'the API key leaked');
+  });
+
+  it('address review with no unresolved thread fails before cloning; without an AI provider it fails clearly and pushes nothing', async () => {
+    const { repo, headSha, number } = await repoWithPull();
+    await github.addReviewThread('octo', repo, number, { path: 'README.md', line: 1, body: 'done already', resolved: true });
+    const start = github.requests.length;
+    const nothing = failure(await collect({ repoUrl: `${github.url}/octo/${repo}`, pullRequest: number, addressReview: true }, deps()));
+    assert.equal(nothing.code, 'no_changes');
+    assert.match(nothing.message, /no unresolved review threads/);
+    assert.deepEqual(gitRequestsSince(github, start), []);
+
+    await github.addReviewThread('octo', repo, number, { path: 'README.md', line: 1, body: 'Say howdy instead' });
+    const offline = failure(await collect({ repoUrl: `${github.url}/octo/${repo}`, pullRequest: number, addressReview: true }, deps()));
+    assert.equal(offline.code, 'agent_unsupported_prompt');
+    assert.match(offline.message, /no AI provider is configured/);
+    assert.equal(await github.branchSha('octo', repo, 'feature'), headSha);
+    assert.equal(github.reviewThreads('octo', repo, number).every((thread) => thread.comments.length === 1), true, 'no reply without a commit');
   });
 
   it('the request schema is strict about follow-up fields', () => {

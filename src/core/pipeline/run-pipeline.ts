@@ -175,6 +175,7 @@ async function cleanUp(state: RunState, logger: PipelineDeps['logger']): Promise
 function completionMessage(state: RunState, dryRun: boolean): string {
   const files = state.changedFiles?.length ?? 0;
   if (state.discarded) return `Discarded the change to ${files} file(s); nothing was pushed.`;
+  if (state.followUp && state.pullRequest && state.commitSha) return `Added ${state.commitSha.slice(0, 12)} to pull request #${state.pullRequest.number} (${state.followUp.headRef}): ${state.pullRequest.url}`;
   if (state.pullRequest) return `Pull request ready: ${state.pullRequest.url}`;
   if (dryRun) return `Dry run finished: ${files} file(s) would change; nothing was pushed.`;
   if (state.branch && state.target) return `Created branch ${state.branch} in ${describeTarget(state.target)} (${files} file(s) changed).`;

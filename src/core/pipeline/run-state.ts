@@ -43,5 +43,7 @@ export interface RunState {
   discarded?: boolean;
   /** Follow-ups (issue 15): the pull request this run extends, and the API that reads and answers it. */
   followUp?: FollowUpTarget;
+  /** The agent's task when it differs from the user's prompt (address-review), for the repair loop. */
+  agentPrompt?: string;
   pullRequestApi?: PullRequestApi;
 }

@@ -27,6 +27,7 @@ export async function runAgent(context: RunContext, state: RunState, prompt: str
 export async function agentStep(context: RunContext, state: RunState): Promise<void> {
   const workspace = requireState(state.workspace, 'workspace');
   const prompt = state.followUp ? followUpTaskPrompt(context.request.prompt, state.followUp, context.request.addressReview ? undefined : context.request.prompt) : context.request.prompt;
+  state.agentPrompt = prompt;
   const result = await runAgent(context, state, prompt);
   state.agentResult = result;
   if (workspace.changes.size === 0) {

@@ -52,7 +52,7 @@ function fingerprint(state: RunState): string {
 /** Hands a regression back to the agent: a fresh agent run over the same workspace, then re-applied. */
 async function repairWith(context: RunContext, state: RunState, feedback: string): Promise<boolean> {
   const before = fingerprint(state);
-  const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`);
+  const result = await runAgent(context, state, `${state.agentPrompt ?? context.request.prompt}\n\n${feedback}`); // agentPrompt: issue 15
   const previous = state.agentResult;
   state.agentResult = { ...result, summary: previous ? `${previous.summary}; then fixed the checks: ${result.summary}` : result.summary };
   if (fingerprint(state) === before) return false;
