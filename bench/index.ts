@@ -21,6 +21,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Agent: a scripted 40-turn conversation on 500 real files, with and without clearing (issue 10)', './agent-conversation', 'benchAgentConversation'],
   ['Agent tools: diff, search, tree, command output (issue: agent tools)', './agent-tools', 'benchAgentTools'],
   ['Editor TODO/FIXME scan, worst-case lines (issue: vscode)', './editor-prompt', 'benchEditorPrompt'],
+  ['Follow-up context from hostile PR data (issue 15)', './follow-up-context', 'benchFollowUpContext'],
 ];
 
 async function main(): Promise<void> {

@@ -91,6 +91,9 @@ export const RunStartedEventSchema = z.object({
   prompt: z.string(),
   base: z.string().optional(),
   dry_run: z.boolean(),
+  /** Follow-ups (issue 15): the pull request this run extends, so a history can link and re-run it. */
+  pull_request: z.number().int().optional(),
+  address_review: z.boolean().optional(),
 });
 
 export const StepStartedEventSchema = z.object({ ...baseFields, kind: z.literal('step_started'), step: StepNameSchema });
@@ -162,6 +165,8 @@ export const FailedEventSchema = z.object({
   ...baseFields,
   kind: z.literal('failed'),
   error: ErrorPayloadSchema,
+  /** The work a run could not push (a follow-up whose pull request head moved), so it is never lost. */
+  patch: z.string().optional(),
   duration_ms: z.number().nonnegative(),
 });
 

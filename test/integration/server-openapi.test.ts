@@ -68,9 +68,11 @@ test('every $ref resolves to a component schema', () => {
 test('the request schema is the one POST /code enforces', () => {
   const schema = doc.components.schemas.RunRequest;
   assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(RunRequestSchema.shape).sort());
-  assert.deepEqual([...schema.required].sort(), ['prompt', 'repoUrl']);
+  // prompt may be left out only with addressReview (issue 15); the schema's refinement enforces that.
+  assert.deepEqual([...schema.required].sort(), ['repoUrl']);
+  assert.match(schema.properties.prompt.description, /Required unless addressReview/);
   assert.equal(schema.additionalProperties, false);
-  assert.equal(schema.properties.prompt.maxLength, RunRequestSchema.shape.prompt.maxLength);
+  assert.equal(schema.properties.prompt.maxLength, RunRequestSchema.shape.prompt.unwrap().maxLength);
   assert.equal(doc.paths['/code'].post.requestBody.content['application/json'].schema.$ref, '#/components/schemas/RunRequest');
 });
 

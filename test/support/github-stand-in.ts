@@ -11,6 +11,14 @@ import { assertValidName, branchShas, createBareRepo, readTreeEntries, readTreeF
 import { GitRunner } from './github/git-exec.js';
 import { API_PREFIX, consumeRateLimit, handleRestRequest, jsonResponse, rateLimitHeaders } from './github/rest-api.js';
 import { handleGitRequest, type BufferedRequest } from './github/smart-http.js';
+import { checkAuthorization } from './github/auth.js';
+import { handleGraphql } from './github/pull-reviews.js';
+import { addPullHelpers, type PullHelpers } from './github/pull-helpers.js';
+
+/** GitHub Enterprise serves GraphQL at `/api/graphql` (Octokit derives it from the `/api/v3` baseUrl). */
+function isGraphql(request: BufferedRequest): boolean {
+  return request.method === 'POST' && (request.target.split('?')[0] ?? '') === '/api/graphql';
+}
 import {
   repoKey,
   type InjectedFault,
@@ -26,7 +34,9 @@ import {
 export type { InjectedFault, PullRecord, RecordedRequest, StandInFile, StandInRepoOptions, StandInTreeEntry } from './github/types.js';
 export { lostResponseFault, primaryRateLimitFault, secondaryRateLimitFault } from './github/faults.js';
 
-export interface GitHubStandIn {
+export type { PullHelpers, OpenPullOptions, ThreadOptions } from './github/pull-helpers.js';
+
+export interface GitHubStandIn extends PullHelpers {
   /** `http://127.0.0.1:PORT`; git lives at `${url}/${owner}/${repo}.git`. */
   readonly url: string;
   /** `${url}/api/v3`, the Octokit `baseUrl`. */
@@ -96,6 +106,7 @@ export async function startGitHubStandIn(options: { token?: string; login?: stri
   }
 
   async function handle(request: BufferedRequest, isRest: boolean): Promise<StandInResponse> {
+    if (isGraphql(request)) return handleGraphql(ctx, checkAuthorization(request.headers.authorization, ctx.token), request.body, (status, body) => jsonResponse(ctx, status, body));
     if (isRest) return handleRestRequest(ctx, request);
     const git = await handleGitRequest(ctx, request);
     return git ?? { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not Found\n' };
@@ -106,7 +117,7 @@ export async function startGitHubStandIn(options: { token?: string; login?: stri
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request: BufferedRequest = { method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
     const pathname = request.target.split('?')[0] ?? '';
-    const isRest = pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`);
+    const isRest = pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`) || isGraphql(request);
     const record: RecordedRequest = {
       method: request.method,
       path: request.target,
@@ -157,6 +168,7 @@ export async function startGitHubStandIn(options: { token?: string; login?: stri
   let closed: Promise<void> | undefined;
 
   return {
+    ...addPullHelpers(ctx, repoOf),
     url: ctx.url,
     apiUrl: ctx.apiUrl,
     token: ctx.token,

@@ -10,10 +10,13 @@ import type { Output, Renderer } from '../render/renderer';
 import { UsageError } from '../usage-error';
 
 export const RUN_USAGE = `Usage: tiny-backspace run --repo <github url | local path> --prompt "<text>" [options]
+       tiny-backspace run --repo <github url> --pr <number> (--prompt "<text>" | --address-review)
 
 Options:
   --repo <url|path>     GitHub (or Enterprise) repository URL, or a local git repository
   --prompt <text>       What to change
+  --pr <number>         Follow up on this open pull request: one new commit on its head branch, no new PR
+  --address-review      With --pr: address the PR's unresolved review threads and reply to each
   --base <branch>       Base branch (default: the repository's default branch, or the checked-out one)
   --sandbox <mode>      auto | e2b | local (default: auto = E2B when E2B_API_KEY is set, else local)
   --dry-run             Do everything except push and open the pull request; print the patch
@@ -45,6 +48,8 @@ export function parseRunArgs(argv: readonly string[]) {
       repo: { type: 'string' },
       prompt: { type: 'string' },
       base: { type: 'string' },
+      pr: { type: 'string' },
+      'address-review': { type: 'boolean', default: false },
       sandbox: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       draft: { type: 'boolean', default: false },
@@ -57,13 +62,19 @@ export function parseRunArgs(argv: readonly string[]) {
     allowPositionals: false,
   });
   if (!values.repo) throw new UsageError('--repo is required.', RUN_USAGE);
-  if (!values.prompt) throw new UsageError('--prompt is required.', RUN_USAGE);
+  const pullRequest = parsePullRequestArg(values.pr);
+  const addressReview = values['address-review'] ?? false;
+  if (addressReview && pullRequest === undefined) throw new UsageError('--address-review needs --pr <number> (the pull request to work on).', RUN_USAGE);
+  if (!values.prompt && !addressReview) throw new UsageError('--prompt is required (or --pr N --address-review).', RUN_USAGE);
+  if (pullRequest !== undefined && values.base) throw new UsageError('--base cannot be combined with --pr: a follow-up builds on the pull request\'s head branch.', RUN_USAGE);
   const sandbox = values.sandbox === undefined ? undefined : SandboxModeSchema.safeParse(values.sandbox);
   if (sandbox && !sandbox.success) throw new UsageError(`--sandbox must be auto, e2b or local (got "${values.sandbox}").`, RUN_USAGE);
   return {
     repo: values.repo,
     prompt: values.prompt,
     base: values.base,
+    pullRequest,
+    addressReview,
     sandbox: sandbox?.data,
     dryRun: values['dry-run'] ?? false,
     draft: values.draft ?? false,
@@ -72,6 +83,15 @@ export function parseRunArgs(argv: readonly string[]) {
     json: values.json ?? false,
     verbose: values.verbose ?? false,
   };
+}
+
+/** `--pr` takes a number, `#N`, or a pull request URL (…/pull/N). */
+function parsePullRequestArg(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(?:#?(\d+)|https?:\/\/\S+\/pull\/(\d+)\/?(?:[#?]\S*)?)$/.exec(value.trim());
+  const number = Number(match?.[1] ?? match?.[2]);
+  if (!match || !Number.isSafeInteger(number) || number < 1) throw new UsageError(`--pr must be a pull request number or URL (got "${value}").`, RUN_USAGE);
+  return number;
 }
 
 export async function runCommand(argv: readonly string[], io: RunCommandIo): Promise<number> {
@@ -87,8 +107,10 @@ export async function runCommand(argv: readonly string[], io: RunCommandIo): Pro
   const handle = runPipeline(
     {
       repoUrl: args.repo,
-      prompt: args.prompt,
+      ...(args.prompt ? { prompt: args.prompt } : {}),
       ...(args.base ? { base: args.base } : {}),
+      ...(args.pullRequest !== undefined ? { pullRequest: args.pullRequest } : {}),
+      ...(args.addressReview ? { addressReview: true } : {}),
       options: {
         dryRun: args.dryRun,
         ...(args.draft ? { draft: true } : {}),
@@ -110,5 +132,7 @@ export async function runCommand(argv: readonly string[], io: RunCommandIo): Pro
     if (!args.json && terminal.pr_url) io.stdout.write(`${terminal.pr_url}\n`);
     return EXIT_OK;
   }
+  // A follow-up refused because the PR head moved keeps its change: print it so nothing is lost.
+  if (terminal?.kind === 'failed' && terminal.patch && !args.json) io.stdout.write(`\n${printable(terminal.patch).trimEnd()}\n`);
   return terminal?.kind === 'cancelled' ? EXIT_CANCELLED : EXIT_FAILED;
 }

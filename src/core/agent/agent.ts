@@ -8,6 +8,8 @@ import type { AgentSession } from './chain/agent-session';
 
 export interface AgentContext {
   readonly prompt: string;
+  /** Fenced data a model sees after the prompt (a follow-up's pull request); never instructions. */
+  readonly untrustedContext?: string;
   /** Reads see staged edits; writes go to `workspace.changes` and reach disk only in the apply step. */
   readonly workspace: Workspace;
   readonly summary: RepositorySummary;

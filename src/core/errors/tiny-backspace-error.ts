@@ -32,6 +32,10 @@ export type ErrorCode =
   | 'concurrency_limit'
   | 'store_unavailable'
   | 'cancelled'
+  // Follow-ups on a pull request (issue 15).
+  | 'pull_request_not_found'
+  | 'pull_request_not_open'
+  | 'pull_request_head_moved'
   | 'internal';
 
 export interface TinyBackspaceErrorOptions {

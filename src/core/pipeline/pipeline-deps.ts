@@ -2,6 +2,7 @@ import type { ChangedFile, CheckResult, RunEventDraft } from '../../protocol/run
 import type { Agent } from '../agent/agent';
 import type { EngineConfig, SecretSource } from '../config/engine-config';
 import type { GitHubApi } from '../github/github-api';
+import type { PullRequestApi } from '../github/pull-request-api';
 import type { Logger } from '../logging/logger';
 import type { GitHubServer } from '../repo/github-hosts';
 import type { RepositoryTarget } from '../repo/repository-target';
@@ -57,6 +58,8 @@ export interface PipelineDeps {
   readonly createSandbox: SandboxFactory;
   readonly createAgent: (input: AgentFactoryInput) => Agent;
   readonly createGitHubApi: (server: GitHubServer, token: string | undefined) => GitHubApi;
+  /** Pull requests, review threads and replies for follow-ups; defaults to Octokit against `server`. */
+  readonly createPullRequestApi?: (server: GitHubServer, token: string | undefined) => PullRequestApi;
   /** Whether `repoUrl` may name a directory on this machine (the CLI: yes; a network server: no). */
   readonly allowLocalRepositories?: boolean;
   /** Parent directory for each run's temporary directory. */

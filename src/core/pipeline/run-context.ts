@@ -75,7 +75,8 @@ export class EventStamper {
 
 export interface RunContext {
   readonly requestId: string;
-  readonly request: RunRequest;
+  /** The parsed request; `prompt` is always set (follow-ups that address review get a default name). */
+  readonly request: RunRequest & { readonly prompt: string };
   readonly options: RunOptions;
   readonly deps: PipelineDeps;
   readonly signal: AbortSignal;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { RunEvent, StepName } from '../../protocol/run-events';
-import { RunRequestSchema, type RunRequest } from '../../protocol/run-request';
+import { requestPrompt, RunRequestSchema, type RunRequest } from '../../protocol/run-request';
 import { abortReason, isAbortLike } from '../errors/cancelled-error';
 import { toErrorPayload } from '../errors/to-error-payload';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
@@ -64,13 +64,13 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new TinyBackspaceError('invalid_request', `Invalid request: ${issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'malformed'}.`, {
-        remedy: 'Give a repository URL (or local path) and a non-empty prompt.',
+        remedy: 'Give a repository URL (or local path) and a non-empty prompt (or pullRequest with addressReview: true).',
       });
     }
-    const request = parsed.data;
+    const request = { ...parsed.data, prompt: requestPrompt(parsed.data) };
     const options = request.options ?? {};
     const context: RunContext = { requestId: events.requestId, request, options, deps, signal, events, now, emit: (draft) => events.emit(draft) };
-    logger.info('run started', { repo: request.repoUrl, dry_run: options.dryRun ?? false });
+    logger.info('run started', { repo: request.repoUrl, dry_run: options.dryRun ?? false, ...(request.pullRequest !== undefined ? { pull_request: request.pullRequest } : {}) });
     context.emit({
       kind: 'run_started',
       type: 'info',
@@ -79,6 +79,8 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
       prompt: request.prompt,
       ...(request.base ? { base: request.base } : {}),
       dry_run: options.dryRun ?? false,
+      ...(request.pullRequest !== undefined ? { pull_request: request.pullRequest } : {}),
+      ...(request.addressReview ? { address_review: true } : {}),
     });
     release = deps.admission?.tryAcquire();
     if (deps.admission && !release) {
@@ -127,6 +129,8 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
         type: 'error',
         message: payload.remedy ? `${payload.message} ${payload.remedy}` : payload.message,
         error: payload,
+        // Issue 15: a follow-up refused because the PR head moved keeps its change here.
+        ...(payload.code === 'pull_request_head_moved' && state.patch ? { patch: state.patch } : {}),
         duration_ms: duration,
       });
     }
@@ -184,6 +188,7 @@ async function cleanUp(state: RunState, logger: PipelineDeps['logger']): Promise
 function completionMessage(state: RunState, dryRun: boolean): string {
   const files = state.changedFiles?.length ?? 0;
   if (state.discarded) return `Discarded the change to ${files} file(s); nothing was pushed.`;
+  if (state.followUp && state.pullRequest && state.commitSha) return `Added ${state.commitSha.slice(0, 12)} to pull request #${state.pullRequest.number} (${state.followUp.headRef}): ${state.pullRequest.url}`;
   if (state.pullRequest) return `Pull request ready: ${state.pullRequest.url}`;
   if (dryRun) return `Dry run finished: ${files} file(s) would change; nothing was pushed.`;
   if (state.branch && state.target) return `Created branch ${state.branch} in ${describeTarget(state.target)} (${files} file(s) changed).`;

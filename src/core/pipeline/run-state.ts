@@ -2,6 +2,8 @@ import type { ChangedFile, CheckResult } from '../../protocol/run-events';
 import type { AgentResult } from '../agent/agent';
 import type { Git } from '../git/git';
 import type { GitHubApi, PullRequestInfo } from '../github/github-api';
+import type { PullRequestApi } from '../github/pull-request-api';
+import type { FollowUpTarget } from '../github/pull-request-target';
 import type { RepositoryTarget } from '../repo/repository-target';
 import type { Sandbox } from '../sandbox/sandbox';
 import type { Workspace } from '../workspace/workspace';
@@ -43,4 +45,9 @@ export interface RunState {
    * a human review, so pending reviews never block new runs.
    */
   releaseSlot?: () => void;
+  /** Follow-ups (issue 15): the pull request this run extends, and the API that reads and answers it. */
+  followUp?: FollowUpTarget;
+  /** The agent's task when it differs from the user's prompt (address-review), for the repair loop. */
+  agentPrompt?: string;
+  pullRequestApi?: PullRequestApi;
 }

@@ -1,5 +1,5 @@
 import type { RunEvent } from '../../protocol/run-events';
-import type { RunRequest } from '../../protocol/run-request';
+import { requestPrompt, type RunRequest } from '../../protocol/run-request';
 import type { RunSummary } from './run-registry';
 
 /** The summary of a run that has produced no event yet. */
@@ -7,7 +7,7 @@ export function initialSummary(requestId: string, request: Pick<RunRequest, 'rep
   return {
     requestId,
     repo: request.repoUrl,
-    prompt: request.prompt,
+    prompt: requestPrompt(request),
     status: 'running',
     startedAt: new Date(startedAt).toISOString(),
     progress: 0,

@@ -152,7 +152,7 @@ function buildDocument(limits: DocumentedLimits): OpenApiDocument {
         post: {
           operationId: 'startRun',
           summary: 'Start a run and stream its events',
-          description: `Validates the request, starts the run and answers at once with its event stream. ${sse} Closing the connection cancels the run unless \`options.keepRunningOnDisconnect\` is true.`,
+          description: `Validates the request, starts the run and answers at once with its event stream. ${sse} Follow-ups: \`{repoUrl, prompt, pullRequest: N}\` adds one commit to pull request N's head branch, and \`{repoUrl, pullRequest: N, addressReview: true}\` addresses its unresolved review threads and replies to each; a closed, merged or missing PR, or a fork head the token cannot push to, fails before cloning. Closing the connection cancels the run unless \`options.keepRunningOnDisconnect\` is true.`,
           requestBody: { required: true, content: jsonContent('RunRequest') },
           responses: {
             '200': {

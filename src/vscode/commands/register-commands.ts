@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { cancelRunCommand } from './cancel-run-command';
+import { followUpPullRequestCommand } from './follow-up-pull-request-command';
 import type { CommandContext } from './command-context';
 import { showOfflineInstructions, useLocalModel } from './ensure-provider';
 import { openLogsCommand } from './open-logs-command';
@@ -19,6 +20,7 @@ export const COMMAND_IDS = {
   openLogs: 'tinyBackspace.openLogs',
   useLocalModel: 'tinyBackspace.useLocalModel',
   showOfflineInstructions: 'tinyBackspace.showOfflineInstructions',
+  followUpPullRequest: 'tinyBackspace.followUpPullRequest',
 } as const;
 
 export function registerCommands(context: CommandContext): vscode.Disposable {
@@ -34,5 +36,6 @@ export function registerCommands(context: CommandContext): vscode.Disposable {
     context.services.registrar.registerCommand(COMMAND_IDS.openLogs, () => openLogsCommand(context)),
     context.services.registrar.registerCommand(COMMAND_IDS.useLocalModel, () => useLocalModel()),
     context.services.registrar.registerCommand(COMMAND_IDS.showOfflineInstructions, () => showOfflineInstructions()),
+    context.services.registrar.registerCommand(COMMAND_IDS.followUpPullRequest, (args?: unknown) => followUpPullRequestCommand(context, args)),
   );
 }

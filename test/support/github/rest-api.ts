@@ -3,6 +3,7 @@
 
 import { checkAuthorization, type AuthOutcome } from './auth.js';
 import { branchShas, deleteBranchRef, isAncestor } from './bare-repos.js';
+import { pullExtraJson, pullFiles, refreshPullHead, replyToComment } from './pull-reviews.js';
 import type { BufferedRequest } from './smart-http.js';
 import { repoKey, type InternalPull, type RateLimitState, type RepoRecord, type StandInContext, type StandInResponse } from './types.js';
 
@@ -114,6 +115,14 @@ export async function handleRestRequest(ctx: StandInContext, request: BufferedRe
     }
     if (method === 'PATCH') return updatePull(ctx, repo, pull, auth, request.body);
   }
+  // Follow-ups (issue 15): a PR's files, and replies to its review comments.
+  if (section === 'pulls' && /^\d+$/.test(rest[0] ?? '') && rest.length > 1) {
+    const pull = repo.pulls.find((candidate) => candidate.number === Number(rest[0]));
+    if (pull === undefined) return jsonResponse(ctx, 404, notFound);
+    const json = (status: number, body: unknown) => jsonResponse(ctx, status, body);
+    if (rest.length === 2 && rest[1] === 'files' && method === 'GET') return pullFiles(ctx, repo, pull, json);
+    if (rest.length === 4 && rest[1] === 'comments' && rest[3] === 'replies' && method === 'POST') return replyToComment(ctx, repo, pull, auth, rest[2] ?? '', request.body, json);
+  }
   return jsonResponse(ctx, 404, notFound);
 }
 
@@ -151,6 +160,7 @@ function pullJson(ctx: StandInContext, repo: RepoRecord, pull: InternalPull, aut
     user: { login: repo.owner },
     repo: repoJson(ctx, repo, auth),
   });
+  const extra = pullExtraJson(ctx, repo, pull, (other) => repoJson(ctx, other, auth));
   return {
     url: api,
     id: pull.id,
@@ -168,11 +178,12 @@ function pullJson(ctx: StandInContext, repo: RepoRecord, pull: InternalPull, aut
     created_at: pull.createdAt,
     updated_at: pull.updatedAt,
     closed_at: pull.state === 'closed' ? pull.updatedAt : null,
-    merged_at: null,
     merge_commit_sha: null,
     draft: pull.draft,
-    merged: false,
-    head: side(pull.head, pull.headSha),
+    merged: extra.merged,
+    merged_at: extra.merged_at,
+    maintainer_can_modify: extra.maintainer_can_modify,
+    head: { ...side(pull.head, pull.headSha), label: extra.headLabel, user: { login: extra.headUser }, repo: extra.headRepo },
     base: side(pull.base, pull.baseSha),
   };
 }
@@ -181,7 +192,10 @@ function pullJson(ctx: StandInContext, repo: RepoRecord, pull: InternalPull, aut
 async function refreshHeadShas(ctx: StandInContext, repo: RepoRecord, pulls: InternalPull[]): Promise<void> {
   if (pulls.length === 0) return;
   const shas = await branchShas(ctx.git, repo.barePath);
-  for (const pull of pulls) pull.headSha = shas.get(pull.head) ?? pull.headSha;
+  for (const pull of pulls) {
+    if (pull.headRepoKey !== undefined) await refreshPullHead(ctx, repo, pull);
+    else pull.headSha = shas.get(pull.head) ?? pull.headSha;
+  }
 }
 
 /** The request fields the pull endpoints read; values stay `unknown` until checked. */

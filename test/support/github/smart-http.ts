@@ -2,7 +2,17 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { checkAuthorization } from './auth.js';
-import { repoKey, type StandInContext, type StandInResponse } from './types.js';
+import { maintainerEditableBranches, pushedRefs } from './pull-reviews.js';
+import { repoKey, type RepoRecord, type StandInContext, type StandInResponse } from './types.js';
+
+/** Issue 15: like GitHub, "allow edits by maintainers" opens only the PR's head branch of a fork. */
+function maintainerMayPush(ctx: StandInContext, repo: RepoRecord, request: BufferedRequest, rest: string): boolean {
+  const editable = maintainerEditableBranches(ctx, repo);
+  if (editable.size === 0) return false;
+  if (rest !== '/git-receive-pack') return true;
+  const refs = pushedRefs(request.body, header(request, 'content-encoding'));
+  return refs.length > 0 && refs.every((ref) => ref.startsWith('refs/heads/') && editable.has(ref.slice('refs/heads/'.length)));
+}
 
 export interface BufferedRequest {
   method: string;
@@ -41,7 +51,7 @@ export async function handleGitRequest(ctx: StandInContext, request: BufferedReq
   // Like GitHub, an anonymous caller cannot tell a missing repository from a private one.
   if (repo === undefined) return auth === 'valid' ? text(404, 'Repository not found.\n') : challenge();
   if ((repo.private || isPush) && auth !== 'valid') return challenge();
-  if (isPush && !repo.pushAllowed) {
+  if (isPush && !repo.pushAllowed && !maintainerMayPush(ctx, repo, request, rest)) {
     return text(403, `Permission to ${repo.owner}/${repo.name}.git denied to ${ctx.login}.\n`);
   }
 

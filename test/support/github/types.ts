@@ -78,6 +78,30 @@ export interface InternalPull extends PullRecord {
   baseSha: string;
   createdAt: string;
   updatedAt: string;
+  // Follow-ups (issue 15): fork heads, merges, review threads. See ./pull-reviews.ts.
+  /** `repoKey` of the fork holding the head branch; undefined when the head is in this repository. */
+  headRepoKey?: string;
+  maintainerCanModify?: boolean;
+  merged?: boolean;
+  threads?: ReviewThreadRecord[];
+}
+
+export interface ReviewCommentRecord {
+  id: number;
+  author: string;
+  body: string;
+  inReplyTo?: number;
+  createdAt: string;
+}
+
+export interface ReviewThreadRecord {
+  id: string;
+  path: string;
+  line: number;
+  diffHunk: string;
+  commitId: string;
+  isResolved: boolean;
+  comments: ReviewCommentRecord[];
 }
 
 export interface RepoRecord {
@@ -110,6 +134,8 @@ export interface StandInContext {
   repos: Map<string, RepoRecord>;
   git: GitRunner;
   rate: RateLimitState;
+  /** Review comment ids are unique across the stand-in, as on GitHub. */
+  nextCommentId?: number;
 }
 
 export function repoKey(owner: string, name: string): string {

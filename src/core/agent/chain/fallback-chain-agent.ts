@@ -147,7 +147,7 @@ export class FallbackChainAgent implements Agent {
         const system = continuing
           ? held.system
           : scrub(await buildSystemPrompt({ toolUse: client.toolUse, repoMap, workspace: context.workspace, scrub, commands: tools.commands, budget: budgetLeft(budget) }));
-        const conversation = continuing ? held.conversation : new Conversation(scrub(context.prompt));
+        const conversation = continuing ? held.conversation : new Conversation(scrub(context.untrustedContext ? `${context.prompt}\n\n${context.untrustedContext}` : context.prompt));
         if (continuing) {
           conversation.user({ text: scrub(context.repairFeedback ?? '') });
           think(context, 'plan', `Continuing the conversation with ${client.displayName}: the check output goes to it as the next message.`, { provider: client.label });

@@ -4,6 +4,7 @@ import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import type { RunContext } from '../run-context';
 import { runConfig } from '../run-config';
 import type { RunState } from '../run-state';
+import { followUpTaskPrompt, untrustedPullRequestContext } from '../follow-up/untrusted-context';
 import { requireState } from './require-state';
 
 /** One agent session per run: every pass (the first and each repair) shares its budget and conversation. */
@@ -37,6 +38,7 @@ export async function runAgent(context: RunContext, state: RunState, prompt: str
   const baseSha = requireState(state.baseSha, 'baseSha');
   return agent.run({
     prompt: repairFeedback === undefined ? prompt : `${prompt}${currentChange(state)}`,
+    ...(state.followUp ? { untrustedContext: untrustedPullRequestContext(state.followUp) } : {}), // issue 15
     workspace: requireState(state.workspace, 'workspace'),
     summary: requireState(state.summary, 'summary'),
     sandbox: requireState(state.sandbox, 'sandbox'),
@@ -58,7 +60,9 @@ export async function runAgent(context: RunContext, state: RunState, prompt: str
 /** Step 5: the agent stages its edits in the workspace's change set. */
 export async function agentStep(context: RunContext, state: RunState): Promise<void> {
   const workspace = requireState(state.workspace, 'workspace');
-  const result = await runAgent(context, state, context.request.prompt);
+  const prompt = state.followUp ? followUpTaskPrompt(context.request.prompt, state.followUp, context.request.addressReview ? undefined : context.request.prompt) : context.request.prompt;
+  state.agentPrompt = prompt;
+  const result = await runAgent(context, state, prompt);
   state.agentResult = result;
   if (workspace.changes.size === 0) {
     throw new TinyBackspaceError('no_changes', `The agent (${result.agent}) finished without changing any file, so there is nothing to propose.`, {

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
+import { assertClonedHead } from '../follow-up/prepare-follow-up';
 import { requireState } from './require-state';
 
 /**
@@ -37,6 +38,7 @@ export async function cloneStep(context: RunContext, state: RunState): Promise<v
   // The work tree keeps no pointer back to the trusted git directory.
   await rm(path.join(workDir, '.git'), { force: true });
   state.baseSha = (await git.output(['--git-dir', gitDir, 'rev-parse', 'HEAD'], { signal: context.signal })).trim();
+  assertClonedHead(state); // issue 15: a follow-up clones the PR head it validated, or stops
   await sandbox.importTree(workDir, context.signal);
   context.emit({ kind: 'step_progress', type: 'info', step: 'clone', message: `Cloned ${base} at ${state.baseSha.slice(0, 12)}` });
 }

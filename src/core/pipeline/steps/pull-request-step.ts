@@ -7,6 +7,7 @@ import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-t
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
 import { removePushedBranch } from './pushed-branch';
+import { pushFollowUp } from '../follow-up/push-follow-up';
 import { requireState } from './require-state';
 
 /**
@@ -59,6 +60,8 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
       return;
     }
   }
+
+  if (state.followUp) return pushFollowUp(context, state); // issue 15: one commit on the PR's head, no new PR
 
   const baseBranch = requireState(state.baseBranch, 'baseBranch');
   const fingerprint = requestFingerprint({

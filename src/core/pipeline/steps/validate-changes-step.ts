@@ -52,7 +52,7 @@ function fingerprint(state: RunState): string {
 /** Hands a regression back to the agent (the same conversation and budget, see agent-step.ts), then builds a new tree. */
 async function repairWith(context: RunContext, state: RunState, feedback: string): Promise<boolean> {
   const before = fingerprint(state);
-  const result = await runAgent(context, state, `${context.request.prompt}\n\n${feedback}`, feedback);
+  const result = await runAgent(context, state, `${state.agentPrompt ?? context.request.prompt}\n\n${feedback}`, feedback); // agentPrompt: issue 15
   const previous = state.agentResult;
   // A repair pass keeps the first pass's PR title unless it gives a new one.
   const title = result.title ?? previous?.title;

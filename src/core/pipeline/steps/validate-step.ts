@@ -2,6 +2,7 @@ import { TinyBackspaceError } from '../../errors/tiny-backspace-error';
 import { Git } from '../../git/git';
 import { parseRepositoryUrl } from '../../repo/parse-repository-url';
 import { localBaseBranch, looksLikeLocalPath, resolveLocalRepository } from '../../repo/resolve-local-repository';
+import { prepareFollowUp } from '../follow-up/prepare-follow-up';
 import type { ResolvedSecrets } from '../pipeline-deps';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
@@ -41,6 +42,7 @@ export async function validateStep(context: RunContext, state: RunState): Promis
     state.git = git;
     state.remote = target.path;
     state.baseBranch = await localBaseBranch(target, request.base, git, signal);
+    await prepareFollowUp(context, state, false); // refuses pullRequest for a local repository
     context.emit({ kind: 'step_progress', type: 'info', step: 'validate', message: `Local repository ${target.path}, base branch ${state.baseBranch}` });
     return;
   }
@@ -56,7 +58,8 @@ export async function validateStep(context: RunContext, state: RunState): Promis
   const github = deps.createGitHubApi(target.server, token);
   state.github = github;
   const info = await github.getRepository(target.owner, target.repo, signal);
-  if (!info.canPush && !dryRun) {
+  // Follow-ups check their own push rights (a fork's head may be pushable when the base is not).
+  if (!info.canPush && !dryRun && request.pullRequest === undefined) {
     throw new TinyBackspaceError('github_push_denied', `Your token cannot push to ${target.owner}/${target.repo}.`, {
       remedy: 'Use a token with write access, or fork the repository and run against your fork.',
     });
@@ -69,6 +72,8 @@ export async function validateStep(context: RunContext, state: RunState): Promis
     allowPlainHttp: target.server.webUrl.startsWith('http:'),
     ...(deps.env ? { baseEnv: deps.env } : {}),
   });
+  await prepareFollowUp(context, state, info.canPush); // issue 15: a follow-up targets the PR's head
+  if (state.followUp) return;
   context.emit({
     kind: 'step_progress',
     type: 'info',
