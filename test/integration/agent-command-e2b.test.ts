@@ -38,6 +38,7 @@ test('run_command in E2B sees the staged edit; the sandbox copy and the host che
   assert.equal(run.of('tool').filter((event) => event.tool === 'Bash').length, 1);
   const signal = new AbortController().signal;
   assert.equal(await sandbox.readFile('src/sum.js', signal), 'export const sum = (a, b) => a - b;\n');
-  assert.equal(await sandbox.readFile('.env', signal), 'SECRET=e2b-dotenv-value\n');
+  // Credential files never enter an E2B sandbox copy (sandbox/secret-withholding.ts), before or after a command.
+  await assert.rejects(sandbox.readFile('.env', signal), /Not found/);
   assert.equal(await readFile(path.join(ws.root, 'src/sum.js'), 'utf8'), 'export const sum = (a, b) => a - b;\n');
 });

@@ -12,7 +12,8 @@ export interface TrackedFile {
   readonly blob?: string;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte-order mark is part of the file's bytes and must survive an edit.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** UTF-8 text, or undefined: a NUL byte or an invalid sequence means the bytes are not text. */
 export function decodeText(bytes: Buffer): string | undefined {
