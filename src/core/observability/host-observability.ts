@@ -4,7 +4,7 @@ import type { RunEvent } from '../../protocol/run-events';
 import { createLogger, isLogLevel, type CreateLoggerOptions, type FileLogger, type LogLevel } from '../logging/create-logger';
 import type { LiveMetrics } from '../runs/run-registry';
 import { buildHealthReport } from './build-health-report';
-import { OTEL_SETUP_HINT, RunSpanRecorder, otlpEndpointConfigured, tracerProviderRegistered } from './otel-run-spans';
+import { OTEL_SETUP_HINT, otlpEndpointConfigured, tracerProviderRegistered } from './otel-setup';
 import { TraceRecorder } from './trace-recorder';
 
 /** Environment variables whose values are credentials: replaced verbatim in every log line and trace. */
@@ -17,7 +17,7 @@ export interface HostObservabilityOptions {
   readonly mirrorLevel?: LogLevel;
   readonly maxFileBytes?: number;
   readonly maxFiles?: number;
-  /** Supplies known secrets (SECRET_ENV_VARS) and the OpenTelemetry switch (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  /** Supplies known secrets (SECRET_ENV_VARS) and OTEL_EXPORTER_OTLP_ENDPOINT (warned about when no SDK is registered). */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -25,11 +25,11 @@ interface Subscribable {
   subscribe(listener: (event: RunEvent) => void): { dispose(): void };
 }
 
-/** The observability of one host (CLI, server): the four logs, run traces, optional spans, the report. */
+/** The observability of one host (CLI, server): the four logs, run traces, the report. */
 export interface HostObservability {
   readonly logDir: string;
   readonly logger: FileLogger;
-  /** Records one run event: its trace line and, when OpenTelemetry is on, its spans. */
+  /** Records one run event's trace line. */
   record(event: RunEvent): void;
   /** Records every event of a registry. Attach each registry once. */
   attach(registry: Subscribable): { dispose(): void };
@@ -60,16 +60,10 @@ export function createHostObservability(options: HostObservabilityOptions): Host
       logger.warn('A run trace could not be written', { reason: error.message });
     },
   });
-  // Costs nothing when off: without an OTLP endpoint no recorder exists and no span is ever built.
-  let spans: RunSpanRecorder | undefined;
-  if (otlpEndpointConfigured(env)) {
-    if (tracerProviderRegistered()) spans = new RunSpanRecorder();
-    else logger.warn(OTEL_SETUP_HINT);
-  }
-  const record = (event: RunEvent) => {
-    traces.record(event);
-    spans?.record(event);
-  };
+  // Spans are made live by the pipeline itself (observability/run-spans.ts) whenever an SDK is registered;
+  // an endpoint configured without one would silently export nothing, so say so once.
+  if (otlpEndpointConfigured(env) && !tracerProviderRegistered()) logger.warn(OTEL_SETUP_HINT);
+  const record = (event: RunEvent) => traces.record(event);
   return {
     logDir: options.logDir,
     logger,

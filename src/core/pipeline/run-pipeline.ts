@@ -6,6 +6,7 @@ import { abortReason, isAbortLike } from '../errors/cancelled-error';
 import { toErrorPayload } from '../errors/to-error-payload';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import { runWithRequestId } from '../logging/request-context';
+import { startRunSpan, withStepSpan } from '../observability/run-spans';
 import { describeTarget } from '../repo/repository-target';
 import { EventChannel } from './event-channel';
 import type { PipelineDeps } from './pipeline-deps';
@@ -46,8 +47,13 @@ export function runPipeline(rawRequest: RunRequest, deps: PipelineDeps, signal: 
   const requestId = deps.createRequestId?.() ?? randomUUID();
   const channel = new EventChannel<RunEvent>();
   const now = deps.now ?? Date.now;
-  const events = new EventStamper(requestId, (event) => channel.push(event), now);
-  void runWithRequestId(requestId, () => execute(rawRequest, deps, signal, events, now)).finally(() => channel.close());
+  const span = startRunSpan(requestId);
+  const sink = (event: RunEvent) => {
+    span.observe(event);
+    channel.push(event);
+  };
+  const events = new EventStamper(requestId, sink, now);
+  void runWithRequestId(requestId, () => span.within(() => execute(rawRequest, deps, signal, events, now))).finally(() => channel.close());
   return {
     requestId,
     [Symbol.asyncIterator]: () => channel[Symbol.asyncIterator](),
@@ -142,7 +148,7 @@ async function runStep(context: RunContext, state: RunState, name: StepName, ste
   const started = context.now();
   context.emit({ kind: 'step_started', type: 'info', step: name, message: `Step ${name} started`, progress: STEP_PROGRESS[name] });
   try {
-    await step(context, state);
+    await withStepSpan(name, context.signal, () => step(context, state));
   } catch (error) {
     const duration = context.now() - started;
     const outcome = isAbortLike(error, context.signal) ? 'cancelled' : 'failed';

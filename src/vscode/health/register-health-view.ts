@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { OTEL_SETUP_HINT, RunSpanRecorder, otlpEndpointConfigured, tracerProviderRegistered } from '../../core/observability/otel-run-spans';
+import { OTEL_SETUP_HINT, otlpEndpointConfigured, tracerProviderRegistered } from '../../core/observability/otel-setup';
 import { attachTraceRecorder } from '../../core/observability/trace-recorder';
 import type { ExtensionServices } from '../extension-services';
 import { HEALTH_VIEW_ID, HealthViewProvider } from './health-view-provider';
@@ -7,8 +7,7 @@ import { HEALTH_VIEW_ID, HealthViewProvider } from './health-view-provider';
 /**
  * The health view (`tinyBackspace.health`), the Show Health command, and the trace recorder of this
  * host's registry: every run's events go to `<logUri>/traces/<request_id>.jsonl`, next to the logs the
- * extension's logger writes there, which is what the view's report is computed from. OpenTelemetry spans
- * too, when the extension host's environment names an OTLP endpoint and an SDK is registered.
+ * extension's logger writes there, which is what the view's report is computed from.
  */
 export function registerHealthView(services: ExtensionServices): vscode.Disposable {
   const logDir = services.context.logUri.fsPath;
@@ -23,22 +22,14 @@ export function registerHealthView(services: ExtensionServices): vscode.Disposab
     flushTraces: () => traces.recorder.flush(),
   });
   const subscription = services.registry.subscribe((event) => provider.onRunEvent(event));
-  let spans: { dispose(): void } | undefined;
-  if (otlpEndpointConfigured(process.env)) {
-    if (tracerProviderRegistered()) {
-      const recorder = new RunSpanRecorder();
-      spans = services.registry.subscribe((event) => recorder.record(event));
-    } else {
-      services.logger.warn(OTEL_SETUP_HINT);
-    }
-  }
+  // The pipeline makes OpenTelemetry spans itself when an SDK is registered; warn when one is expected but absent.
+  if (otlpEndpointConfigured(process.env) && !tracerProviderRegistered()) services.logger.warn(OTEL_SETUP_HINT);
   const registrations = vscode.Disposable.from(
     services.registrar.registerWebviewViewProvider(HEALTH_VIEW_ID, provider),
     services.registrar.registerCommand('tinyBackspace.showHealth', () => provider.reveal()),
   );
   return new vscode.Disposable(() => {
     subscription.dispose();
-    spans?.dispose();
     registrations.dispose();
     provider.dispose();
     void traces.dispose();

@@ -8,6 +8,7 @@ import { classifyFailure } from '../failures/classify-failure';
 import { ProviderFailedError, type FailureClass } from '../failures/provider-failure';
 import { backoffMs, formatDuration } from '../failures/retry-after';
 import { IdleWatchdog } from '../model/idle-watchdog';
+import { withChatSpan } from '../../observability/chat-span';
 import { IncompleteStreamError, type ModelClient, type OpaqueTurn, type ToolCall, type TurnRequest, type TurnUsage } from '../model/model-client';
 
 export interface CompletedTurn {
@@ -71,7 +72,7 @@ export async function requestTurn(client: ModelClient, request: TurnRequest, env
     const watchdog = new IdleWatchdog(tuning.idleTimeoutMs, tuning.firstTokenTimeoutMs);
     const partial = { text: '' };
     try {
-      return await streamOnce(client, request, env, watchdog, partial);
+      return await withChatSpan(client, request, context.signal, () => streamOnce(client, request, env, watchdog, partial));
     } catch (error) {
       watchdog.stop();
       if (context.signal.aborted) throw new CancelledError(abortReason(context.signal));
