@@ -2,7 +2,7 @@ import { TinyBackspaceError } from '../errors/tiny-backspace-error';
 import { hostChildEnv } from '../process/child-env';
 import { runProcess, type ProcessResult } from '../process/run-process';
 import { redactSecrets } from '../security/redact';
-import { basicAuthHeader, gitConfigEnv, hardeningConfig } from './git-config-env';
+import { basicAuthHeader, gitConfigEnv, hardeningConfig, hermeticGitEnv } from './git-config-env';
 
 export interface GitOptions {
   /** Sent only to `authOrigin`, through the environment, never argv or a URL. */
@@ -41,8 +41,8 @@ export class Git {
     this.env = {
       ...hostChildEnv(options.baseEnv),
       ...gitConfigEnv(config),
+      ...hermeticGitEnv(),
       GIT_TERMINAL_PROMPT: '0',
-      GIT_CONFIG_NOSYSTEM: '1',
       GIT_LFS_SKIP_SMUDGE: '1',
       GIT_ASKPASS: '',
       SSH_ASKPASS: '',
@@ -64,7 +64,7 @@ export class Git {
     });
     if (result.exitCode !== 0 && !call.allowFailure) {
       const detail = redactSecrets(result.stderr.trim() || result.stdout.trim(), this.secrets).slice(0, 2000);
-      const what = args.find((arg) => !arg.startsWith('-')) ?? 'command';
+      const what = subcommandOf(args);
       throw new TinyBackspaceError(
         result.timedOut ? 'command_timeout' : 'git_failed',
         result.timedOut ? `git ${what} timed out.` : `git ${what} failed (exit ${result.exitCode}): ${detail}`,
@@ -77,4 +77,14 @@ export class Git {
   async output(args: readonly string[], call: GitCallOptions = {}): Promise<string> {
     return (await this.run(args, call)).stdout;
   }
+}
+
+/** The git subcommand in argv, skipping global options and their values (`--git-dir <dir>`, `-c k=v`). */
+function subcommandOf(args: readonly string[]): string {
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? '';
+    if (arg === '--git-dir' || arg === '--work-tree' || arg === '-C' || arg === '-c') index += 1;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return 'command';
 }

@@ -29,7 +29,8 @@ export async function cloneStep(context: RunContext, state: RunState): Promise<v
       ...(local ? ['--no-local'] : []),
       `--separate-git-dir=${gitDir}`,
       '--',
-      local ? `file://${remote}` : remote,
+      // A plain absolute path: as a file:// URL git would percent-decode it (`%41` is `A`).
+      remote,
       workDir,
     ],
     { signal: context.signal },

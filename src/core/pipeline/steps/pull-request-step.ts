@@ -1,4 +1,5 @@
 import { commitTree } from '../../git/commit-from-changes';
+import { RECEIVE_PACK_WITHOUT_HOOKS } from '../../git/git-config-env';
 import { branchName } from '../branch-name';
 import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-text';
 import type { RunContext } from '../run-context';
@@ -54,7 +55,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
     signal,
   );
   state.commitSha = commit;
-  await git.run(['--git-dir', gitDir, 'push', '--no-verify', '--porcelain', '--', requireState(state.remote, 'remote'), `${commit}:refs/heads/${branch}`], { signal });
+  await git.run(['--git-dir', gitDir, 'push', '--no-verify', RECEIVE_PACK_WITHOUT_HOOKS, '--porcelain', '--', requireState(state.remote, 'remote'), `${commit}:refs/heads/${branch}`], { signal });
   state.branch = branch;
   context.emit({ kind: 'step_progress', type: 'info', step: 'pull_request', message: `Pushed ${commit.slice(0, 12)} to ${branch}` });
   if (target.kind === 'local') return;
