@@ -23,17 +23,13 @@ interface TreeEntry {
   readonly size: number;
 }
 
-/** Parses `git ls-tree -r -l -z` output: `<mode> <type> <sha> <size>\t<path>\0`. */
-function parseTree(output: string): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  for (const record of output.split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab < 0) continue;
-    const fields = record.slice(0, tab).split(/\s+/);
-    if (fields[1] !== 'blob') continue;
-    entries.push({ path: record.slice(tab + 1), size: Number(fields[3]) || 0 });
-  }
-  return entries;
+/** Parses one `git ls-tree -r -l -z` record: `<mode> <type> <sha> <size>\t<path>`. */
+export function parseTreeRecord(record: string): TreeEntry | undefined {
+  const tab = record.indexOf('\t');
+  if (tab < 0) return undefined;
+  const fields = record.slice(0, tab).split(/\s+/);
+  if (fields[1] !== 'blob') return undefined;
+  return { path: record.slice(tab + 1), size: Number(fields[3]) || 0 };
 }
 
 export function summarize(entries: readonly TreeEntry[]): RepositorySummary {
@@ -62,8 +58,12 @@ export function summarize(entries: readonly TreeEntry[]): RepositorySummary {
 export async function analyzeStep(context: RunContext, state: RunState): Promise<void> {
   const git = requireState(state.git, 'git');
   const gitDir = requireState(state.gitDir, 'gitDir');
-  const tree = await git.output(['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD'], { signal: context.signal });
-  const entries = parseTree(tree);
+  // Streamed: a 100,000-file listing is never one string, and never meets an output cap.
+  const entries: TreeEntry[] = [];
+  await git.records(['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD'], (record) => {
+    const entry = parseTreeRecord(record);
+    if (entry) entries.push(entry);
+  }, { signal: context.signal });
   state.summary = summarize(entries);
   state.workspace = new Workspace(requireState(state.workDir, 'workDir'), entries.map((entry) => entry.path));
   const top = state.summary.languages
