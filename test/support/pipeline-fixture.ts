@@ -49,7 +49,8 @@ export async function createPipelineFixture(standIn: GitHubStandIn, options: { t
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tempRoot },
         overrides,
       }),
-    leftovers: async () => readdir(tempRoot).catch(() => []),
+    // The repository cache is meant to outlive runs; anything else left behind is debris.
+    leftovers: async () => (await readdir(tempRoot).catch(() => [] as string[])).filter((name) => name !== 'repo-cache'),
     dispose: () => rm(tempRoot, { recursive: true, force: true }),
   };
 }
