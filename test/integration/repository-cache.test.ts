@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 import { runProcess } from '../../src/core/process/run-process';
 import type { RunEvent } from '../../src/protocol/run-events';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-in';
@@ -64,10 +65,12 @@ describe('repository cache', () => {
     await standIn.close();
   });
 
-  const run = async (): Promise<{ events: RunEvent[]; headSha: string }> => {
-    const events = await collect({ repoUrl: `${standIn.url}/Octo/App`, prompt: PROMPT }, fixture.deps());
+  const run = async (review?: () => Promise<void>): Promise<{ events: RunEvent[]; headSha: string }> => {
+    const deps = review ? fixture.deps({ review: async () => (await review(), 'create') }) : fixture.deps();
+    const events = await collect({ repoUrl: `${standIn.url}/Octo/App`, prompt: PROMPT }, deps);
     const terminal = terminalOf(events);
     assert.equal(terminal.kind, 'completed', JSON.stringify(terminal));
+    await repositoryCacheIdle();
     const pulls = standIn.pulls('Octo', 'App');
     return { events, headSha: pulls[pulls.length - 1]!.headSha };
   };
@@ -86,7 +89,7 @@ describe('repository cache', () => {
   it('a later run fetches into the mirror instead of cloning: nothing is downloaded again', async () => {
     const before = await packs(mirror);
     const { events, headSha } = await run();
-    assert.match(cloneMessage(events), /^Fetched into the repository cache/);
+    assert.match(cloneMessage(events), /^Fetched into the repository cache \(files from a spare checkout\)/);
     assert.deepEqual(await packs(mirror), before, 'no new pack: the remote head was already in the mirror');
     assert.equal(await git(['--git-dir', barePath, 'rev-parse', `${headSha}^`]), await git(['--git-dir', barePath, 'rev-parse', 'main']));
   });
@@ -94,8 +97,18 @@ describe('repository cache', () => {
   it('a mirror whose remote moved is never trusted: the run starts from the new head, fetching only what changed', async () => {
     const before = await packs(mirror);
     const newHead = await pushTeammateCommit(barePath, 'src/teammate.ts', 'export const teammate = true;\n');
-    const { events, headSha } = await run();
-    assert.match(cloneMessage(events), new RegExp(`^Fetched into the repository cache: main at ${newHead.slice(0, 12)}`));
+    let onDisk: string[] = [];
+    let teammate = '';
+    const { events, headSha } = await run(async () => {
+      // What the agent and the checks see: the spare, brought to the new head on disk too.
+      const runDir = (await readdir(fixture.tempRoot)).find((name) => name.startsWith('tiny-backspace-'))!;
+      const work = path.join(fixture.tempRoot, runDir, 'work');
+      onDisk = (await readdir(work, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.relative(work, path.join(entry.parentPath, entry.name)));
+      teammate = await readFile(path.join(work, 'src', 'teammate.ts'), 'utf8');
+    });
+    assert.match(cloneMessage(events), new RegExp(`^Fetched into the repository cache \\(files from a spare checkout\\): main at ${newHead.slice(0, 12)}`));
+    assert.equal(teammate, 'export const teammate = true;\n');
+    assert.equal(onDisk.length, 302, 'exactly the files of the new head, nothing left over');
     assert.equal(await git(['--git-dir', barePath, 'rev-parse', `${headSha}^`]), newHead, 'the PR is based on the remote head, not the stale mirror');
     const added = (await packs(mirror)).filter((pack) => !before.includes(pack));
     assert.equal(added.length, 1);
@@ -114,6 +127,7 @@ describe('repository cache', () => {
       assert.equal(terminal.kind, 'completed', JSON.stringify(terminal));
       assert.match(cloneMessage(events), new RegExp(`main at ${newHead.slice(0, 12)}`));
     }
+    await repositoryCacheIdle();
     await git(['--git-dir', mirror, 'fsck', '--no-dangling']);
     assert.deepEqual(await fixture.leftovers(), []);
   });

@@ -3,6 +3,7 @@ import { readdir, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { tryLock } from './directory-lock';
 import { USED_MARKER } from './repository-mirror';
+import { sparesDir } from './spare-checkout';
 
 export interface CacheBounds {
   readonly maxBytes: number;
@@ -37,7 +38,7 @@ async function mirrors(cacheDir: string): Promise<MirrorInfo[]> {
       for (const dir of await subdirectories(owner)) {
         if (!dir.endsWith('.git')) continue;
         const used = (await stat(path.join(dir, USED_MARKER)).catch(() => undefined)) ?? (await stat(dir).catch(() => undefined));
-        found.push({ dir, usedAt: used?.mtimeMs ?? 0, bytes: await sizeOf(dir) });
+        found.push({ dir, usedAt: used?.mtimeMs ?? 0, bytes: (await sizeOf(dir)) + (await sizeOf(sparesDir(dir))) });
       }
     }
   }
@@ -52,6 +53,7 @@ async function evict(cacheDir: string, dir: string): Promise<boolean> {
     const aside = path.join(cacheDir, `.evicted-${randomUUID().slice(0, 8)}`);
     await rename(dir, aside);
     await rm(aside, { recursive: true, force: true });
+    await rm(sparesDir(dir), { recursive: true, force: true });
     return true;
   } catch {
     return false;

@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { cacheSettings } from '../../git/cache/cache-settings';
 import { sweepRepositoryCache } from '../../git/cache/cache-sweep';
-import { prepareFromMirror } from '../../git/cache/repository-mirror';
+import { mirrorPath, prepareFromMirror } from '../../git/cache/repository-mirror';
+import { claimSpare, refillSpare, syncClaimedTree } from '../../git/cache/spare-checkout';
 import type { Git } from '../../git/git';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
@@ -63,8 +64,14 @@ export async function cloneStep(context: RunContext, state: RunState): Promise<v
       onWait: () => context.emit({ kind: 'step_progress', type: 'info', step: 'clone', message: 'Waiting for another run that is fetching the same repository' }),
     });
     state.baseSha = mirrored.baseSha;
+    const mirror = mirrorPath(cache.directory, state.target);
+    const spareIndex = await claimSpare(mirror, workDir, path.join(requireState(state.runDir, 'runDir'), 'spare'));
+    if (spareIndex) await syncClaimedTree(git, gitDir, workDir, spareIndex, mirrored.baseSha, signal);
+    else await git.run(['--git-dir', gitDir, '--work-tree', workDir, '-c', 'checkout.workers=0', 'checkout', '--quiet', '--force', '--detach', mirrored.baseSha], { signal });
     how = mirrored.warm ? 'Fetched into the repository cache' : 'Cloned into the repository cache';
-    await git.run(['--git-dir', gitDir, '--work-tree', workDir, 'checkout', '--quiet', '--force', '--detach', mirrored.baseSha], { signal });
+    if (spareIndex) how += ' (files from a spare checkout)';
+    // The next run on this repository finds its files already written.
+    refillSpare(git, mirror, mirrored.baseSha, signal, (error) => context.deps.logger.warn(`spare checkout failed: ${String(error)}`));
     await sweepRepositoryCache(cache.directory, cache).catch((error: unknown) => context.deps.logger.warn(`repository cache sweep failed: ${String(error)}`));
   } else {
     await shallowClone(git, remote, base, gitDir, workDir, signal);
