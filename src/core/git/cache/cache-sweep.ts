@@ -62,6 +62,20 @@ async function evict(cacheDir: string, dir: string): Promise<boolean> {
   }
 }
 
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+const lastSweep = new Map<string, number>();
+
+/**
+ * The sweep walks every file of the cache (a spare checkout of a large repository has many), so a
+ * host does it at most once per ten minutes per cache directory rather than on every run.
+ */
+export async function sweepRepositoryCacheNow(cacheDir: string, bounds: CacheBounds): Promise<string[]> {
+  const now = Date.now();
+  if (now - (lastSweep.get(cacheDir) ?? 0) < SWEEP_INTERVAL_MS) return [];
+  lastSweep.set(cacheDir, now);
+  return sweepRepositoryCache(cacheDir, bounds, now);
+}
+
 /**
  * Keeps the cache within its bounds: mirrors unused for longer than `maxAgeMs` go, then the least
  * recently used until the total fits `maxBytes`. Returns what it removed (for the log).

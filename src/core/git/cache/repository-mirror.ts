@@ -68,6 +68,19 @@ async function fetchInto(request: MirrorRequest, mirror: string): Promise<void> 
   );
 }
 
+/**
+ * The run's git directory written directly (two git processes fewer per run than `init` + `update-ref`):
+ * a bare repository whose HEAD is the base commit, detached.
+ */
+async function writeRunGitDir(dir: string, baseSha: string): Promise<void> {
+  await mkdir(path.join(dir, 'objects', 'pack'), { recursive: true });
+  await mkdir(path.join(dir, 'objects', 'info'), { recursive: true });
+  await mkdir(path.join(dir, 'refs', 'heads'), { recursive: true });
+  await mkdir(path.join(dir, 'refs', 'tags'), { recursive: true });
+  await writeFile(path.join(dir, 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n');
+  await writeFile(path.join(dir, 'HEAD'), `${baseSha}\n`);
+}
+
 async function packCount(mirror: string): Promise<number> {
   return (await readdir(path.join(mirror, 'objects', 'pack')).catch(() => [] as string[])).filter((file) => file.endsWith('.pack')).length;
 }
@@ -100,9 +113,8 @@ export async function prepareFromMirror(request: MirrorRequest): Promise<MirrorR
       await fetchInto(request, mirror);
     }
     const baseSha = (await git.output(['--git-dir', mirror, 'rev-parse', '--verify', `refs/heads/${request.branch}^{commit}`], { signal })).trim();
-    await initBare(git, request.runGitDir, signal);
+    await writeRunGitDir(request.runGitDir, baseSha);
     await linkObjects(mirror, request.runGitDir);
-    await git.run(['--git-dir', request.runGitDir, 'update-ref', '--no-deref', 'HEAD', baseSha], { signal });
     if ((await packCount(mirror)) > MAX_PACKS) await git.run(['--git-dir', mirror, 'repack', '-a', '-d', '-q'], { signal });
     const marker = path.join(mirror, USED_MARKER);
     const now = new Date();

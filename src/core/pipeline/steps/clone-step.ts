@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { cacheSettings } from '../../git/cache/cache-settings';
-import { sweepRepositoryCache } from '../../git/cache/cache-sweep';
+import { sweepRepositoryCacheNow } from '../../git/cache/cache-sweep';
 import { mirrorPath, prepareFromMirror } from '../../git/cache/repository-mirror';
 import { claimSpare, refillSpare, syncClaimedTree } from '../../git/cache/spare-checkout';
 import type { Git } from '../../git/git';
@@ -72,7 +72,7 @@ export async function cloneStep(context: RunContext, state: RunState): Promise<v
     if (spareIndex) how += ' (files from a spare checkout)';
     // The next run on this repository finds its files already written.
     refillSpare(git, mirror, mirrored.baseSha, signal, (error) => context.deps.logger.warn(`spare checkout failed: ${String(error)}`));
-    await sweepRepositoryCache(cache.directory, cache).catch((error: unknown) => context.deps.logger.warn(`repository cache sweep failed: ${String(error)}`));
+    await sweepRepositoryCacheNow(cache.directory, cache).catch((error: unknown) => context.deps.logger.warn(`repository cache sweep failed: ${String(error)}`));
   } else {
     await shallowClone(git, remote, base, gitDir, workDir, signal);
     state.baseSha = (await git.output(['--git-dir', gitDir, 'rev-parse', 'HEAD'], { signal })).trim();
