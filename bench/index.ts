@@ -6,7 +6,8 @@ import * as path from 'node:path';
 type Bench = () => Promise<Record<string, number | string>>;
 
 const SUITES: ReadonlyArray<readonly [string, string, string]> = [
-  ['Pipeline overhead vs raw git (issue: engine)', './pipeline', 'benchPipeline'],
+  ['Pipeline overhead vs raw git, cold and warm repository cache (issue: engine, 12)', './pipeline', 'benchPipeline'],
+  ['A 100,000-file repository: pipeline vs raw git, peak memory (issue: 12)', './large-repository', 'benchLargeRepository'],
   ['Context selection on 10,000 files (issue: agent)', './context-selection', 'benchContextSelection'],
   ['Repository map recall on real source trees (issue 11)', './repo-map/recall', 'benchRepoMapRecall'],
   ['Repository map on 100,000 files (issue 11)', './repo-map/scale', 'benchRepoMapScale'],

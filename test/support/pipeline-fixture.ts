@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DEFAULT_CONFIG, type EngineConfig, type SecretSource } from '../../src/core/config/engine-config';
 import { createPipelineDeps } from '../../src/core/engine/create-pipeline-deps';
 import type { PipelineDeps } from '../../src/core/pipeline/pipeline-deps';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 import { runPipeline } from '../../src/core/pipeline/run-pipeline';
 import type { RunEvent } from '../../src/protocol/run-events';
 import type { RunRequest } from '../../src/protocol/run-request';
@@ -49,8 +50,13 @@ export async function createPipelineFixture(standIn: GitHubStandIn, options: { t
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tempRoot },
         overrides,
       }),
-    leftovers: async () => readdir(tempRoot).catch(() => []),
-    dispose: () => rm(tempRoot, { recursive: true, force: true }),
+    // The repository cache is meant to outlive runs; anything else left behind is debris.
+    leftovers: async () => (await readdir(tempRoot).catch(() => [] as string[])).filter((name) => name !== 'repo-cache'),
+    dispose: async () => {
+      // A spare checkout for the next run may still be written in the background.
+      await repositoryCacheIdle();
+      await rm(tempRoot, { recursive: true, force: true });
+    },
   };
 }
 

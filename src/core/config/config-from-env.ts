@@ -54,6 +54,20 @@ function providers(value: string | undefined): readonly ProviderName[] {
   return names && names.length > 0 ? names : DEFAULT_CONFIG.providers;
 }
 
+function repositoryCache(env: NodeJS.ProcessEnv): EngineConfig['repositoryCache'] {
+  const switchValue = nonEmpty(env.TINY_BACKSPACE_REPO_CACHE)?.toLowerCase();
+  const directory = nonEmpty(env.TINY_BACKSPACE_REPO_CACHE_DIR);
+  const maxMb = positiveNumber(env.TINY_BACKSPACE_REPO_CACHE_MAX_MB);
+  const maxAgeDays = positiveNumber(env.TINY_BACKSPACE_REPO_CACHE_MAX_AGE_DAYS);
+  const cache = {
+    ...(switchValue === 'off' || switchValue === '0' || switchValue === 'false' ? { enabled: false } : {}),
+    ...(directory ? { directory } : {}),
+    ...(maxMb ? { maxBytes: Math.round(maxMb * 1024 * 1024) } : {}),
+    ...(maxAgeDays ? { maxAgeMs: Math.round(maxAgeDays * 24 * 3_600_000) } : {}),
+  };
+  return Object.keys(cache).length > 0 ? cache : undefined;
+}
+
 /** The CLI's and server's configuration: the same variables the extension honours when a setting is empty. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfig {
   const sandbox = SandboxModeSchema.safeParse(nonEmpty(env.TINY_BACKSPACE_SANDBOX));
@@ -76,6 +90,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
   const commandNetwork = flag(env.TINY_BACKSPACE_COMMAND_NETWORK);
   const thinkingBudget = positiveNumber(env.ANTHROPIC_THINKING_BUDGET_TOKENS);
   const openaiApi = nonEmpty(env.OPENAI_API)?.toLowerCase();
+  const cache = repositoryCache(env);
   return {
     ...DEFAULT_CONFIG,
     github: {
@@ -110,6 +125,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): EngineConfi
     ...(flag(env.TINY_BACKSPACE_ALLOW_UNISOLATED) ? { allowUnisolated: true } : {}),
     ...(registries || commandNetwork ? { network: { ...(registries ? { registries } : {}), ...(commandNetwork ? { commands: true } : {}) } } : {}),
     ...(agentCommandTimeoutMs ? { agent: { commandTimeoutMs: agentCommandTimeoutMs } } : {}),
+    ...(cache ? { repositoryCache: cache } : {}),
     budget: {
       ...DEFAULT_CONFIG.budget,
       maxTurns: positiveNumber(env.TINY_BACKSPACE_MAX_TURNS) ?? DEFAULT_CONFIG.budget.maxTurns,

@@ -56,6 +56,19 @@ export interface EngineConfig {
   readonly network?: { readonly registries?: readonly string[]; readonly commands?: boolean };
   /** Tuning of the AI agent; every field has a default (see agent/agent-tuning.ts). */
   readonly agent?: AgentTuning;
+  /** The per-repository bare mirrors later runs fetch into (see git/cache/cache-settings.ts for defaults). */
+  readonly repositoryCache?: RepositoryCacheConfig;
+}
+
+export interface RepositoryCacheConfig {
+  /** `false` turns the cache off: every run makes its own shallow clone. */
+  readonly enabled?: boolean;
+  /** Default `<tempRoot>/repo-cache`, beside the run directories so objects can be hard-linked. */
+  readonly directory?: string;
+  /** Least recently used mirrors are removed past this total (default 10 GiB). */
+  readonly maxBytes?: number;
+  /** Mirrors unused for this long are removed (default 14 days). */
+  readonly maxAgeMs?: number;
 }
 
 export interface AgentTuning {

@@ -15,11 +15,10 @@ export async function treeFromChanges(git: Git, gitDir: string, runDir: string, 
   const call = { signal, env };
   await git.run(['--git-dir', gitDir, 'read-tree', baseSha], call);
   const modes = new Map<string, string>();
-  const listing = await git.output(['--git-dir', gitDir, 'ls-files', '--stage', '-z'], call);
-  for (const record of listing.split('\0')) {
+  await git.records(['--git-dir', gitDir, 'ls-files', '--stage', '-z'], (record) => {
     const tab = record.indexOf('\t');
     if (tab > 0) modes.set(record.slice(tab + 1), record.slice(0, record.indexOf(' ')));
-  }
+  }, call);
   // A renamed, unedited file is committed by blob id: its bytes (binary or not) are never decoded.
   const toHash = changes.filter((change) => change.after !== null && change.blob === undefined);
   const hashed = await hashContents(git, gitDir, runDir, toHash.map((change) => change.after ?? ''), signal);

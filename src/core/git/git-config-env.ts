@@ -1,3 +1,5 @@
+import { devNull } from 'node:os';
+
 /**
  * Git configuration passed through GIT_CONFIG_COUNT/KEY/VALUE: it never shows in argv (`ps`) and
  * never lands in `.git/config`.
@@ -22,7 +24,12 @@ export function hardeningConfig(allowPlainHttp: boolean): Array<readonly [string
     ['protocol.ext.allow', 'never'],
     // An empty helper list stops git from asking or storing credentials after a 401.
     ['credential.helper', ''],
-    ['core.hooksPath', '/dev/null'],
+    ['core.hooksPath', devNull],
+    // The user's ~/.config/git/attributes and ignore files are read even without a global config.
+    ['core.attributesFile', devNull],
+    ['core.excludesFile', devNull],
+    ['gc.auto', '0'],
+    ['maintenance.auto', 'false'],
     ['core.askPass', ''],
     ['core.fsmonitor', 'false'],
     ['submodule.recurse', 'false'],
@@ -41,4 +48,19 @@ export function hardeningConfig(allowPlainHttp: boolean): Array<readonly [string
 
 export function basicAuthHeader(token: string): string {
   return `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+}
+
+/**
+ * Git clears GIT_CONFIG_COUNT for the receiving side of a local push, so the destination repository's
+ * own config (a husky `core.hooksPath`, its `.git/hooks`) would run the user's hooks. This receive-pack
+ * command line turns hooks off there too; over https the server ignores it.
+ */
+export const RECEIVE_PACK_WITHOUT_HOOKS = `--receive-pack=git -c core.hooksPath=${devNull} receive-pack`;
+
+/**
+ * Environment that keeps the user's and the machine's git configuration out of our own git processes:
+ * a global `url.<ssh>.insteadOf https://github.com/` would otherwise reroute every clone.
+ */
+export function hermeticGitEnv(): NodeJS.ProcessEnv {
+  return { GIT_CONFIG_GLOBAL: devNull, GIT_CONFIG_NOSYSTEM: '1', GIT_ATTR_NOSYSTEM: '1' };
 }

@@ -30,18 +30,14 @@ interface TreeEntry {
 
 const BLOB_MODES: ReadonlySet<string> = new Set(['100644', '100755', '120000']);
 
-/** Parses `git ls-tree -r -l -z` output: `<mode> <type> <sha> <size>\t<path>\0`. */
-function parseTree(output: string): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  for (const record of output.split('\0')) {
-    const tab = record.indexOf('\t');
-    if (tab < 0) continue;
-    const fields = record.slice(0, tab).split(/\s+/);
-    if (fields[1] !== 'blob') continue;
-    const mode = BLOB_MODES.has(fields[0] ?? '') ? (fields[0] as FileMode) : '100644';
-    entries.push({ path: record.slice(tab + 1), size: Number(fields[3]) || 0, mode, blob: fields[2] ?? '' });
-  }
-  return entries;
+/** Parses one `git ls-tree -r -l -z` record: `<mode> <type> <sha> <size>\t<path>`. */
+export function parseTreeRecord(record: string): TreeEntry | undefined {
+  const tab = record.indexOf('\t');
+  if (tab < 0) return undefined;
+  const fields = record.slice(0, tab).split(/\s+/);
+  if (fields[1] !== 'blob') return undefined;
+  const mode = BLOB_MODES.has(fields[0] ?? '') ? (fields[0] as FileMode) : '100644';
+  return { path: record.slice(tab + 1), size: Number(fields[3]) || 0, mode, blob: fields[2] ?? '' };
 }
 
 export function summarize(entries: readonly TreeEntry[]): RepositorySummary {
@@ -70,8 +66,12 @@ export function summarize(entries: readonly TreeEntry[]): RepositorySummary {
 export async function analyzeStep(context: RunContext, state: RunState): Promise<void> {
   const git = requireState(state.git, 'git');
   const gitDir = requireState(state.gitDir, 'gitDir');
-  const tree = await git.output(['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD'], { signal: context.signal });
-  const entries = parseTree(tree);
+  // Streamed: a 100,000-file listing is never one string, and never meets an output cap.
+  const entries: TreeEntry[] = [];
+  await git.records(['--git-dir', gitDir, 'ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD'], (record) => {
+    const entry = parseTreeRecord(record);
+    if (entry) entries.push(entry);
+  }, { signal: context.signal });
   const commitSha = (await git.output(['--git-dir', gitDir, 'rev-parse', 'HEAD'], { signal: context.signal })).trim();
   const cacheRoot = context.deps.cacheRoot;
   state.summary = { ...summarize(entries), commitSha, ...(cacheRoot ? { repoMapCacheDirectory: path.join(cacheRoot, 'repo-map') } : {}) };

@@ -3,6 +3,7 @@ import { commitTree } from '../../git/commit-from-changes';
 import { branchName, requestFingerprint } from '../branch-name';
 import { pullRequestIsolationNote } from '../../sandbox/isolation-policy';
 import { disposeSandbox } from '../dispose-sandbox';
+import { RECEIVE_PACK_WITHOUT_HOOKS } from '../../git/git-config-env';
 import { commitMessage, commitSubject, pullRequestBody } from '../pull-request-text';
 import type { RunContext } from '../run-context';
 import type { RunState } from '../run-state';
@@ -93,7 +94,7 @@ export async function pullRequestStep(context: RunContext, state: RunState): Pro
   // it is a leftover of an earlier attempt that did not finish.
   const refspec = `${github ? '+' : ''}${commit}:refs/heads/${branch}`;
   try {
-    await git.run(['--git-dir', gitDir, 'push', '--no-verify', '--porcelain', '--', requireState(state.remote, 'remote'), refspec], { signal });
+    await git.run(['--git-dir', gitDir, 'push', '--no-verify', RECEIVE_PACK_WITHOUT_HOOKS, '--porcelain', '--', requireState(state.remote, 'remote'), refspec], { signal });
   } catch (error) {
     // Cancelled mid-push, the branch may or may not have landed: make sure it did not.
     if (github && target.kind === 'github' && isAbortLike(error, signal)) throw await removePushedBranch(context, state, { github, target, branch }, error);

@@ -11,14 +11,10 @@ import type { RunState } from '../run-state';
 import { runAgent } from './agent-step';
 import { requireState } from './require-state';
 
-function parseNumstat(output: string): Map<string, { additions: number; deletions: number }> {
-  const stats = new Map<string, { additions: number; deletions: number }>();
-  for (const record of output.split('\0')) {
-    const match = /^(\d+|-)\t(\d+|-)\t(.+)$/s.exec(record);
-    if (!match) continue;
-    stats.set(match[3] ?? '', { additions: Number(match[1]) || 0, deletions: Number(match[2]) || 0 });
-  }
-  return stats;
+/** One `git diff --numstat -z` record: `<added>\t<deleted>\t<path>` (renames are off, so one path). */
+function addNumstat(stats: Map<string, { additions: number; deletions: number }>, record: string): void {
+  const match = /^(\d+|-)\t(\d+|-)\t(.+)$/s.exec(record);
+  if (match) stats.set(match[3] ?? '', { additions: Number(match[1]) || 0, deletions: Number(match[2]) || 0 });
 }
 
 /** The change as a git tree, with per-file line counts and the patch. */
@@ -34,7 +30,8 @@ async function describeChange(context: RunContext, state: RunState): Promise<voi
   }
   state.treeSha = await treeFromChanges(git, gitDir, requireState(state.runDir, 'runDir'), baseSha, changes, context.signal);
   const diffArgs = ['--git-dir', gitDir, 'diff', '--no-ext-diff', '--no-textconv', '--no-color'];
-  const numstat = parseNumstat(await git.output([...diffArgs, '--numstat', '-z', baseSha, state.treeSha], { signal: context.signal }));
+  const numstat = new Map<string, { additions: number; deletions: number }>();
+  await git.records([...diffArgs, '--no-renames', '--numstat', '-z', baseSha, state.treeSha], (record) => addNumstat(numstat, record), { signal: context.signal });
   state.patch = await git.output([...diffArgs, baseSha, state.treeSha], { signal: context.signal });
   state.changedFiles = changes.map((change): ChangedFile => {
     const stat = numstat.get(change.path) ?? { additions: 0, deletions: 0 };
