@@ -21,6 +21,7 @@ import { startOpenAIResponsesStandIn } from '../support/openai-responses-stand-i
 import { startOpenAIStandIn } from '../support/openai-stand-in';
 import { collect, fixedSecrets, terminalOf } from '../support/pipeline-fixture';
 import { ANTHROPIC_KEY, CLAUDE_MODEL, OPENAI_KEY } from './agent-support';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 const TREE = realSourceTree('zod', 500);
 
@@ -35,6 +36,7 @@ describe('a 40-turn conversation on a 500-file repository finishes under the def
   });
   after(async () => {
     await Promise.all([github.close(), ...standIns.map((standIn) => standIn.close())]);
+    await repositoryCacheIdle(); // a spare checkout may still be written for the next run
     await rm(tempRoot, { recursive: true, force: true });
   });
 

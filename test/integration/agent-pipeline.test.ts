@@ -18,6 +18,7 @@ import { collect, fixedSecrets, terminalOf } from '../support/pipeline-fixture';
 import { ANTHROPIC_KEY, CLAUDE_MODEL, GPT_MODEL, OPENAI_KEY } from './agent-support';
 import { startAnthropicStandIn } from '../support/anthropic-stand-in';
 import { startOpenAIStandIn } from '../support/openai-stand-in';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 const FILES = {
   'README.md': '# Shop\n',
@@ -49,6 +50,7 @@ describe('agent in the full pipeline', () => {
   });
   after(async () => {
     await Promise.all([github.close(), anthropic.close(), openai.close()]);
+    await repositoryCacheIdle(); // a spare checkout may still be written for the next run
     await rm(tempRoot, { recursive: true, force: true });
   });
 

@@ -13,6 +13,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-
 import type { LlmStandIn } from '../support/llm-script';
 import { collect, fixedSecrets, terminalOf } from '../support/pipeline-fixture';
 import { ANTHROPIC_KEY, CLAUDE_MODEL } from './agent-support';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 const FILES = {
   'package.json': JSON.stringify({ name: 'calc', version: '1.0.0', scripts: { test: 'node test.js' } }, null, 2),
@@ -36,6 +37,7 @@ describe('a repair pass continues the run', () => {
   });
   after(async () => {
     await Promise.all([github.close(), anthropic.close()]);
+    await repositoryCacheIdle(); // a spare checkout may still be written for the next run
     await rm(tempRoot, { recursive: true, force: true });
   });
 

@@ -16,6 +16,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-
 import { collect, fixedSecrets, standInConfig, terminalOf } from '../support/pipeline-fixture';
 import { createRecordingLogger } from '../support/recording-logger';
 import { FAKE_E2B_PIPELINE_ANTHROPIC_KEY } from '../support/fake-secrets';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 const AI_KEYS = { anthropicApiKey: FAKE_E2B_PIPELINE_ANTHROPIC_KEY, openaiApiKey: 'sk-e2bPipelineTestOpenAiKeyMustNotLeak00' };
 
@@ -69,6 +70,7 @@ describe('runs in an E2B sandbox (stand-in)', () => {
   after(async () => {
     await e2b.close();
     await github.close();
+    await repositoryCacheIdle(); // a spare checkout may still be written for the next run
     await rm(tempRoot, { recursive: true, force: true });
   });
 

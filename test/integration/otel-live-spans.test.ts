@@ -21,6 +21,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-
 import type { LlmStandIn } from '../support/llm-script';
 import { collect, fixedSecrets, terminalOf } from '../support/pipeline-fixture';
 import { ANTHROPIC_KEY, CLAUDE_MODEL } from './agent-support';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 // Spans are made only with an OTLP endpoint or this opt-in (otel-setup.ts); the in-memory exporter is ours.
 process.env.TINY_BACKSPACE_OTEL = '1';
@@ -68,6 +69,7 @@ describe('live OpenTelemetry spans of a real run', () => {
     context.disable();
     await provider.shutdown();
     await Promise.all([github.close(), anthropic.close()]);
+    await repositoryCacheIdle(); // a spare checkout may still be written for the next run
     await rm(tempRoot, { recursive: true, force: true });
   });
 

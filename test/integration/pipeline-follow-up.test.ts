@@ -16,6 +16,7 @@ import { FAKE_ANTHROPIC_KEY } from '../support/fake-secrets';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-in';
 import type { LlmStandIn } from '../support/llm-script';
 import { collect, fixedSecrets, terminalOf } from '../support/pipeline-fixture';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 const CLAUDE_MODEL = 'claude-sonnet-4-6';
 const FILES = {
@@ -55,6 +56,7 @@ describe('follow-ups on an existing pull request', () => {
   });
   after(async () => {
     await Promise.all([github.close(), anthropic.close()]);
+    await repositoryCacheIdle(); // a spare checkout may still be written for the next run
     await rm(tempRoot, { recursive: true, force: true });
   });
 

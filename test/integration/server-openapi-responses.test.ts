@@ -17,6 +17,7 @@ import { generateServerToken } from '../../src/core/server/bearer-token';
 import { startLocalServer, type LocalServer } from '../../src/core/server/local-server';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-in';
 import { README } from '../support/server-harness';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 type Json = Record<string, any>;
 
@@ -46,6 +47,7 @@ after(async () => {
   await server.stop();
   await runs.cancelAll('test over');
   await github.close();
+  await repositoryCacheIdle(); // a spare checkout may still be written for the next run
   await rm(tempRoot, { recursive: true, force: true });
   await rm(logDir, { recursive: true, force: true });
 });

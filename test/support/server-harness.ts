@@ -15,6 +15,7 @@ import { generateServerToken } from '../../src/core/server/bearer-token';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../src/core/server/local-server';
 import { RunEventSchema, type RunEvent } from '../../src/protocol/run-events';
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in';
+import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
 export const README = 'Hello from the widgets repository.\n';
 export const PROMPT = 'replace "Hello" with "Howdy" in README.md';
@@ -129,6 +130,7 @@ export async function startServerHarness(options: HarnessOptions = {}): Promise<
       await server.stop();
       await registry.cancelAll();
       await github.close();
+      await repositoryCacheIdle(); // a spare checkout may still be written for the next run
       await rm(tempRoot, { recursive: true, force: true });
     },
   };

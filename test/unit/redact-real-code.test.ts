@@ -16,7 +16,7 @@ const MODULES = path.resolve(__dirname, '..', '..', 'node_modules');
 const SOURCES = [
   '@opentelemetry/semantic-conventions/dist/experimental_attributes.mjs',
   '@octokit/openapi-types/types.d.ts',
-  '@vscode-elements/elements/dist/bundled.js',
+  '@vscode/codicons/dist/codicon.css',
   '@anthropic-ai/sdk/src/client.ts',
 ];
 
