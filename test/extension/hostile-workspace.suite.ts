@@ -125,7 +125,7 @@ export function defineHostileWorkspaceSuite(): void {
         capabilities: { untrustedWorkspaces: { restrictedConfigurations?: string[] } };
       };
       const restricted = packageJson.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
-      for (const key of ['providers', 'openai.baseUrl', 'github.enterpriseUrl', 'sandbox', 'reviewBeforePullRequest', 'checks', 'server.port', 'server.allowedOrigins']) {
+      for (const key of ['providers', 'openai.baseUrl', 'github.enterpriseUrl', 'sandbox', 'allowUnisolated', 'reviewBeforePullRequest', 'checks', 'server.port', 'server.allowedOrigins']) {
         const scope = packageJson.contributes.configuration.properties[`tinyBackspace.${key}`]?.scope;
         assert.ok(scope === 'machine' || scope === 'application', `tinyBackspace.${key} has scope ${scope}`);
         assert.ok(restricted.includes(`tinyBackspace.${key}`), `tinyBackspace.${key} is not in restrictedConfigurations`);

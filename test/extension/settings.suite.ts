@@ -15,6 +15,7 @@ const EXPECTED_DEFAULTS: Readonly<Record<string, unknown>> = {
   'openai.baseUrl': '',
   'github.enterpriseUrl': '',
   sandbox: DEFAULT_CONFIG.sandbox,
+  allowUnisolated: false,
   reviewBeforePullRequest: true,
   draftPullRequests: DEFAULT_CONFIG.draftPullRequests,
   branchPrefix: DEFAULT_CONFIG.branchPrefix,

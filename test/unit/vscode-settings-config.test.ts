@@ -27,8 +27,8 @@ const MANIFEST_DEFAULTS = {
 describe('engine configuration from VS Code settings', () => {
   it('opts in to unisolated execution only for a literal true of the machine setting', () => {
     assert.equal(engineConfigFromSettings(settings({}, MANIFEST_DEFAULTS), {}).allowUnisolated, undefined);
-    assert.equal(engineConfigFromSettings(settings({ 'sandbox.allowUnisolated': 'true' }, MANIFEST_DEFAULTS), {}).allowUnisolated, undefined);
-    assert.equal(engineConfigFromSettings(settings({ 'sandbox.allowUnisolated': true }, MANIFEST_DEFAULTS), {}).allowUnisolated, true);
+    assert.equal(engineConfigFromSettings(settings({ 'allowUnisolated': 'true' }, MANIFEST_DEFAULTS), {}).allowUnisolated, undefined);
+    assert.equal(engineConfigFromSettings(settings({ 'allowUnisolated': true }, MANIFEST_DEFAULTS), {}).allowUnisolated, true);
   });
 
   it('falls back to the CLI environment variables for every setting left empty', () => {

@@ -5,7 +5,7 @@ import type { IsolationInfo, SandboxNetworkPolicy } from './sandbox';
 /** How a user gets repository code to run: said in the stream, the CLI output and the PR body. */
 export const NO_ISOLATION_REMEDY =
   'To run checks, get isolation: install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap), or set an E2B API key (E2B_API_KEY, or the key stored in VS Code). ' +
-  'Or opt in to running repository code unisolated on this machine: --allow-unisolated (CLI), TINY_BACKSPACE_ALLOW_UNISOLATED=1 (CLI and server), or the machine setting tinyBackspace.sandbox.allowUnisolated (VS Code).';
+  'Or opt in to running repository code unisolated on this machine: --allow-unisolated (CLI), TINY_BACKSPACE_ALLOW_UNISOLATED=1 (CLI and server), or the machine setting tinyBackspace.allowUnisolated (VS Code).';
 
 /** What is skipped when nothing isolates: one sentence, shared by the checks, the stream and the PR body. */
 export function noIsolationNotice(isolation: IsolationInfo): string {

@@ -90,7 +90,7 @@ export function engineConfigFromSettings(read: SettingsReader, env: NodeJS.Proce
     },
     ...(checks ? { checks } : {}),
     // Machine-scoped in package.json (VS Code ignores it in workspace settings); only a literal true opts in.
-    ...(read('sandbox.allowUnisolated').value === true ? { allowUnisolated: true } : {}),
+    ...(read('allowUnisolated').value === true ? { allowUnisolated: true } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ export const MACHINE_SCOPED_SETTINGS: readonly string[] = [
   'openai.baseUrl',
   'github.enterpriseUrl',
   'sandbox',
-  'sandbox.allowUnisolated',
+  'allowUnisolated',
   'reviewBeforePullRequest',
   'checks',
   'server.port',
