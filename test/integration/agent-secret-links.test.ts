@@ -5,10 +5,10 @@ import { describe, test, type TestContext } from 'node:test';
 import { WorkspaceTools } from '../../src/core/agent/tools/workspace-tools';
 import { buildSystemPrompt } from '../../src/core/agent/loop/system-prompt';
 import { REDACTED, redactSecrets } from '../../src/core/security/redact';
-import { FAKE_GITHUB_TOKEN } from '../support/fake-secrets';
+import { FAKE_GITHUB_TOKEN, FAKE_STRIPE_RESTRICTED_KEY } from '../support/fake-secrets';
 import { recordingContext, testConfig, testWorkspace, type FileTree } from './agent-support';
 
-const DOTENV_SECRET = 'STRIPE_KEY=rk_live_51Habcdefghijklmnop';
+const DOTENV_SECRET = `STRIPE_KEY=${FAKE_STRIPE_RESTRICTED_KEY}`;
 
 async function tools(t: TestContext, files: FileTree, links: Record<string, string> = {}, knownSecrets: string[] = []) {
   const ws = await testWorkspace(t, files, links);

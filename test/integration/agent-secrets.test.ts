@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createAgentChain } from '../../src/core/agent/create-agent-chain';
 import { ANTHROPIC_KEY, anthropicStandIn, everythingSent, recordingContext, testConfig, testWorkspace } from './agent-support';
-import { FAKE_GITHUB_TOKEN } from '../support/fake-secrets';
+import { FAKE_GITHUB_TOKEN, FAKE_STRIPE_RESTRICTED_KEY } from '../support/fake-secrets';
 
-const DOTENV_SECRET = 'STRIPE_KEY=rk_live_51Habcdefghijklmnop';
+const DOTENV_SECRET = `STRIPE_KEY=${FAKE_STRIPE_RESTRICTED_KEY}`;
 const PEM_SECRET = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
 const GITHUB_TOKEN = FAKE_GITHUB_TOKEN;
 
@@ -41,7 +41,7 @@ test('.env, keys and credential files never reach the model, whatever the prompt
   assert.equal(result.summary, 'Could not read the secrets.');
 
   const sent = everythingSent(anthropic);
-  for (const secret of ['rk_live_51Habcdefghijklmnop', PEM_SECRET, GITHUB_TOKEN]) assert.ok(!sent.includes(secret), `${secret.slice(0, 12)}… reached the model`);
+  for (const secret of [FAKE_STRIPE_RESTRICTED_KEY, PEM_SECRET, GITHUB_TOKEN]) assert.ok(!sent.includes(secret), `${secret.slice(0, 12)}… reached the model`);
   assert.ok(!anthropic.requests.some((request) => request.rawBody.includes(ANTHROPIC_KEY)), 'the API key travels only in the auth header');
 
   const results = anthropic.requests[1]?.body.messages.at(-1).content as Array<{ content: string; is_error?: boolean }>;

@@ -13,12 +13,12 @@ import { createSandboxFactory } from '../../src/core/sandbox/create-sandbox';
 import { E2bSandbox } from '../../src/core/sandbox/e2b-sandbox';
 import type { Sandbox } from '../../src/core/sandbox/sandbox';
 import { startE2bStandIn, type E2bStandIn } from '../support/e2b-stand-in.js';
-import { FAKE_E2B_ADAPTER_ANTHROPIC_KEY, FAKE_E2B_ADAPTER_GITHUB_TOKEN } from '../support/fake-secrets';
+import { FAKE_E2B_ADAPTER_ANTHROPIC_KEY, FAKE_E2B_ADAPTER_GITHUB_TOKEN, FAKE_E2B_ADAPTER_OPENAI_KEY } from '../support/fake-secrets';
 
 const FAKE_SECRETS = {
   GITHUB_TOKEN: FAKE_E2B_ADAPTER_GITHUB_TOKEN,
   ANTHROPIC_API_KEY: FAKE_E2B_ADAPTER_ANTHROPIC_KEY,
-  OPENAI_API_KEY: 'sk-e2bAdapterTestOpenAiKeyMustNotLeak0000',
+  OPENAI_API_KEY: FAKE_E2B_ADAPTER_OPENAI_KEY,
 };
 
 let standIn: E2bStandIn;

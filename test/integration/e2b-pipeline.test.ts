@@ -15,10 +15,10 @@ import { startE2bStandIn, type E2bStandIn } from '../support/e2b-stand-in.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../support/github-stand-in';
 import { collect, fixedSecrets, standInConfig, terminalOf } from '../support/pipeline-fixture';
 import { createRecordingLogger } from '../support/recording-logger';
-import { FAKE_E2B_PIPELINE_ANTHROPIC_KEY } from '../support/fake-secrets';
+import { FAKE_E2B_PIPELINE_ANTHROPIC_KEY, FAKE_E2B_PIPELINE_OPENAI_KEY } from '../support/fake-secrets';
 import { repositoryCacheIdle } from '../../src/core/git/cache/spare-checkout';
 
-const AI_KEYS = { anthropicApiKey: FAKE_E2B_PIPELINE_ANTHROPIC_KEY, openaiApiKey: 'sk-e2bPipelineTestOpenAiKeyMustNotLeak00' };
+const AI_KEYS = { anthropicApiKey: FAKE_E2B_PIPELINE_ANTHROPIC_KEY, openaiApiKey: FAKE_E2B_PIPELINE_OPENAI_KEY };
 
 const GREETER = {
   'package.json': JSON.stringify({ name: 'greeter', version: '1.0.0', scripts: { test: 'node test.js' } }, null, 2),

@@ -11,6 +11,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { DEFAULT_HIDDEN_PATHS, createBubblewrapWrapper, probeBubblewrap, type BubblewrapProbe } from '../../src/core/sandbox/bubblewrap';
 import { LocalSandbox } from '../../src/core/sandbox/local-sandbox';
 import type { SandboxExecResult } from '../../src/core/sandbox/sandbox';
+import { FAKE_BWRAP_TOKEN, FAKE_BWRAP_PARENT_TOKEN, FAKE_BWRAP_PARENT_ANTHROPIC_KEY } from '../support/fake-secrets';
 
 let probe: BubblewrapProbe = { available: false, reason: 'not probed yet' };
 
@@ -151,13 +152,13 @@ describe('local sandbox under bubblewrap', () => {
 
   test('sees no secrets: clean environment, hidden homes, hidden run dir, no host processes', async (t) => {
     if (!requireBubblewrap(t)) return;
-    process.env.TB_TEST_FAKE_TOKEN = 'ghp_bwrapTestTokenThatMustNotLeak0000';
+    process.env.TB_TEST_FAKE_TOKEN = FAKE_BWRAP_TOKEN;
     try {
       const env = await sh('env | cut -d= -f1 | sort');
       const names = env.stdout.trim().split('\n');
       assert.deepEqual(names.filter((name) => !['PATH', 'HOME', 'LANG', 'CI', 'GIT_TERMINAL_PROMPT', 'PWD', 'SHLVL', '_'].includes(name)), []);
       const all = await sh('env; cat /proc/1/environ 2>/dev/null | tr "\\0" "\\n"');
-      assert.doesNotMatch(all.stdout, /ghp_bwrapTestToken/);
+      assert.ok(!all.stdout.includes(FAKE_BWRAP_TOKEN));
     } finally {
       delete process.env.TB_TEST_FAKE_TOKEN;
     }
@@ -202,11 +203,11 @@ describe('local sandbox under bubblewrap', () => {
 
   test("a check's parent environment holds no token or key: $PPID and /proc of the host are out of reach", async (t) => {
     if (!requireBubblewrap(t)) return;
-    process.env.GITHUB_TOKEN = 'ghp_bwrapParentEnvironTokenMustNotLeak00';
-    process.env.ANTHROPIC_API_KEY = 'sk-ant-bwrapParentEnvironKeyMustNotLeak00';
+    process.env.GITHUB_TOKEN = FAKE_BWRAP_PARENT_TOKEN;
+    process.env.ANTHROPIC_API_KEY = FAKE_BWRAP_PARENT_ANTHROPIC_KEY;
     try {
       const result = await sh('echo "ppid=$PPID"; env; for pid in $PPID 1; do tr "\\0" "\\n" < /proc/$pid/environ 2>/dev/null; done; ls /proc | grep -E "^[0-9]+$" | wc -l');
-      assert.doesNotMatch(result.stdout, /bwrapParentEnviron/);
+      assert.doesNotMatch(result.stdout, /bwrapParent/);
       const visible = Number(result.stdout.trim().split('\n').at(-1));
       assert.ok(visible < 10, `only the sandbox's own processes are visible in /proc (saw ${visible})`);
     } finally {
