@@ -7,7 +7,7 @@ import { abortReason } from '../../core/errors/cancelled-error';
 import type { Logger, LogFields } from '../../core/logging/logger';
 import type { PipelineDeps } from '../../core/pipeline/pipeline-deps';
 import type { LiveMetrics, Disposable } from '../../core/runs/run-registry';
-import { openRunStore } from '../../core/runs/open-run-store';
+import { openRunStore, withoutUrlCredentials } from '../../core/runs/open-run-store';
 import type { RunEvent } from '../../protocol/run-events';
 import { StoreRunService } from '../../core/runs/store-run-service';
 import { WorkerPipelines } from '../../core/runs/worker-pipelines';
@@ -182,11 +182,6 @@ function startupProblem(error: unknown, port: number): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A Redis URL may carry a password; the banner shows where, never it. */
-function redactUrlCredentials(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
@@ -251,7 +246,7 @@ export async function serveCommand(argv: readonly string[], io: ServeCommandIo):
   io.stdout.write(
     [
       `Tiny Backspace server listening on ${server.url}`,
-      `Runs: ${args.store === 'memory' ? 'in memory (this process only)' : `shared through ${redactUrlCredentials(args.store)}`}`,
+      `Runs: ${args.store === 'memory' ? 'in memory (this process only)' : `shared through ${withoutUrlCredentials(args.store)}`}`,
       envToken ? 'Token: from TINY_BACKSPACE_SERVER_TOKEN' : `Token file: ${args.tokenFile}`,
       `API docs: ${server.url}/docs`,
       `Try: curl -N -H "Authorization: Bearer ${tokenHint}" -H "Content-Type: application/json" -d '{"repoUrl":"https://github.com/OWNER/REPO","prompt":"..."}' ${server.url}/code`,

@@ -29,7 +29,7 @@ function asError(serialized: SerializedLogError): Error {
  */
 export class WorkerPipelines implements PipelineSource {
   private worker: Worker | undefined;
-  private readonly channels = new Map<string, EventChannel<RunEvent>>();
+  private readonly channels = new Map<string, { channel: EventChannel<RunEvent>; detach: () => void }>();
   private queuedCount = 0;
   private disposed = false;
 
@@ -50,24 +50,12 @@ export class WorkerPipelines implements PipelineSource {
       return channel;
     }
     const worker = this.ensureWorker();
-    this.channels.set(requestId, channel);
     const onAbort = () => this.send(worker, { type: 'cancel', requestId, reason: abortReason(signal) });
+    // Detached when the run's stream ends, so a long-lived server does not collect listeners.
+    this.channels.set(requestId, { channel, detach: () => signal.removeEventListener('abort', onAbort) });
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     this.send(worker, { type: 'start', requestId, request, allowLocalRepositories: options.deps?.allowLocalRepositories ?? false });
-    // Removed once the run's stream ends, so a long-lived server does not collect listeners.
-    void (async () => {
-      await new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (!this.channels.has(requestId)) {
-            clearInterval(check);
-            resolve();
-          }
-        }, 1_000);
-        check.unref();
-      });
-      signal.removeEventListener('abort', onAbort);
-    })();
     return channel;
   }
 
@@ -104,11 +92,10 @@ export class WorkerPipelines implements PipelineSource {
   private receive(message: FromRunWorker): void {
     switch (message.type) {
       case 'event':
-        this.channels.get(message.event.request_id)?.push(message.event);
+        this.channels.get(message.event.request_id)?.channel.push(message.event);
         return;
       case 'done':
-        this.channels.get(message.requestId)?.close();
-        this.channels.delete(message.requestId);
+        this.end(message.requestId);
         return;
       case 'queued':
         this.queuedCount = message.count;
@@ -126,9 +113,15 @@ export class WorkerPipelines implements PipelineSource {
     }
   }
 
+  private end(requestId: string): void {
+    const run = this.channels.get(requestId);
+    this.channels.delete(requestId);
+    run?.detach();
+    run?.channel.close();
+  }
+
   private closeAll(): void {
-    for (const channel of this.channels.values()) channel.close();
-    this.channels.clear();
+    for (const requestId of [...this.channels.keys()]) this.end(requestId);
     this.queuedCount = 0;
   }
 }
