@@ -1,3 +1,4 @@
+import type { RunEventOf } from '../../protocol/run-events';
 import type { ChangedFile, CheckResult, RunEventDraft } from '../../protocol/run-events';
 import type { Agent } from '../agent/agent';
 import type { EngineConfig, SecretSource } from '../config/engine-config';
@@ -72,6 +73,11 @@ export interface PipelineDeps {
   /** Base environment for host git processes (proxies, HOME); filtered before use. */
   readonly env?: NodeJS.ProcessEnv;
   readonly createRequestId?: () => string;
+  /**
+   * The `run_started` event the host already recorded and streamed for this run (seq 1, see
+   * run-started.ts): the pipeline continues after it instead of announcing the run again.
+   */
+  readonly startedEvent?: RunEventOf<'run_started'>;
   /**
    * Bounds how many runs execute steps at once (a host with many runs accepts them all, streams their
    * first event at once, and lets the rest wait their turn). Without it every run starts immediately.

@@ -37,6 +37,13 @@ export class EventStamper {
     registerKnownSecrets(values); // and for every other scrubber in the process (logs, traces, tool output)
   }
 
+  /** Carries on after an event someone else stamped for this run (the host's `run_started`). */
+  continueAfter(event: RunEvent): void {
+    this.seq = Math.max(this.seq, event.seq);
+    this.step = event.step ?? this.step;
+    this.progress = Math.max(this.progress, event.progress);
+  }
+
   get secrets(): readonly string[] {
     return this.secretValues;
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { RunEvent, StepName } from '../../protocol/run-events';
 import { requestPrompt, RunRequestSchema, type RunRequest } from '../../protocol/run-request';
+import { runStartedDraft } from './run-started';
 import { abortReason, isAbortLike } from '../errors/cancelled-error';
 import { toErrorPayload } from '../errors/to-error-payload';
 import { TinyBackspaceError } from '../errors/tiny-backspace-error';
@@ -53,6 +54,7 @@ export function runPipeline(rawRequest: RunRequest, deps: PipelineDeps, signal: 
     channel.push(event);
   };
   const events = new EventStamper(requestId, sink, now);
+  if (deps.startedEvent) span.observe(deps.startedEvent);
   void runWithRequestId(requestId, () => span.within(() => execute(rawRequest, deps, signal, events, now))).finally(() => channel.close());
   return {
     requestId,
@@ -77,17 +79,11 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
     const options = request.options ?? {};
     const context: RunContext = { requestId: events.requestId, request, options, deps, signal, events, now, emit: (draft) => events.emit(draft) };
     logger.info('run started', { repo: request.repoUrl, dry_run: options.dryRun ?? false, ...(request.pullRequest !== undefined ? { pull_request: request.pullRequest } : {}) });
-    context.emit({
-      kind: 'run_started',
-      type: 'info',
-      message: `Starting run for ${request.repoUrl}`,
-      repo: request.repoUrl,
-      prompt: request.prompt,
-      ...(request.base ? { base: request.base } : {}),
-      dry_run: options.dryRun ?? false,
-      ...(request.pullRequest !== undefined ? { pull_request: request.pullRequest } : {}),
-      ...(request.addressReview ? { address_review: true } : {}),
-    });
+    if (deps.startedEvent) {
+      events.continueAfter(deps.startedEvent);
+    } else {
+      context.emit(runStartedDraft(request));
+    }
     release = deps.admission?.tryAcquire();
     if (deps.admission && !release) {
       context.emit({ kind: 'thinking', type: 'info', topic: 'plan', message: 'Queued: other runs are using every execution slot; this one starts when a slot frees up.' });

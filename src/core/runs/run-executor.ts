@@ -1,6 +1,7 @@
 import { isTerminalEvent, RUN_EVENT_SCHEMA_VERSION, type RunEvent, type StepName, type TerminalEvent } from '../../protocol/run-events';
 import type { RunRequest } from '../../protocol/run-request';
 import { cancellation } from '../errors/cancelled-error';
+import { announceRunStart } from '../pipeline/run-started';
 import type { Logger } from '../logging/logger';
 import type { ExecuteOptions, PipelineSource } from './executor';
 import type { Disposable } from './run-registry';
@@ -84,7 +85,16 @@ export class RunExecutor {
     let last: RunEvent | undefined;
     let terminal: TerminalEvent | undefined;
     try {
-      const handle = this.pipelines.run(requestId, request, options, controller.signal);
+      // The first event comes from here, not from the thread that executes the pipeline: a client hears
+      // back at once however busy that thread is (process spawns block it), and a queued run says so.
+      const startedEvent = announceRunStart(requestId, request);
+      if (startedEvent) {
+        await this.store.append(startedEvent);
+        last = startedEvent;
+        this.notify(startedEvent);
+      }
+      const runOptions: ExecuteOptions = startedEvent ? { ...options, deps: { ...options.deps, startedEvent } } : options;
+      const handle = this.pipelines.run(requestId, request, runOptions, controller.signal);
       let storeFailed = false;
       for await (const event of handle) {
         try {

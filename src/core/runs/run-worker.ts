@@ -1,6 +1,7 @@
 // The run worker thread: executes pipelines for the HTTP thread (see worker-pipelines.ts), so process
 // spawns, git output parsing and agent work never hold up the server's event loop. It builds the engine
 // from the environment exactly as `tiny-backspace serve` does, and sends events and log lines back.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { configFromEnv, secretsFromEnv } from '../config/config-from-env';
 import { createPipelineDeps } from '../engine/create-pipeline-deps';
@@ -13,6 +14,9 @@ import type { FromRunWorker, RunWorkerData, SerializedLogError, ToRunWorker } fr
 const port = parentPort;
 if (!port) throw new Error('run-worker.ts runs as a worker thread only.');
 const post = (message: FromRunWorker) => port.postMessage(message);
+/** Ten steps below normal: background, without starving runs on an otherwise idle machine. */
+const RUN_WORKER_NICE = 10;
+lowerPriority();
 
 /** Fields with the current run's request id, as the file logger's own mixin would add. */
 function withRequestId(fields: LogFields | undefined): LogFields | undefined {
@@ -62,7 +66,7 @@ async function execute(message: Extract<ToRunWorker, { type: 'start' }>): Promis
   const controller = new AbortController();
   running.set(message.requestId, controller);
   try {
-    const stream = pipelines.run(message.requestId, message.request, { deps: { allowLocalRepositories: message.allowLocalRepositories } }, controller.signal);
+    const stream = pipelines.run(message.requestId, message.request, { deps: { allowLocalRepositories: message.allowLocalRepositories, ...(message.startedEvent ? { startedEvent: message.startedEvent } : {}) } }, controller.signal);
     for await (const event of stream) {
       post({ type: 'event', event });
       reportQueued();
@@ -84,3 +88,16 @@ port.on('message', (message: ToRunWorker) => {
     running.get(message.requestId)?.abort(cancellation(message.reason));
   }
 });
+
+/**
+ * Runs are background work: on Linux the nice value belongs to the calling thread, so this lowers this
+ * worker (and the git and check processes it spawns, which inherit it) below the HTTP thread, which
+ * then answers requests and streams events first when the CPUs are busy. Elsewhere it may not apply.
+ */
+function lowerPriority(): void {
+  try {
+    setPriority(RUN_WORKER_NICE);
+  } catch {
+    // Not permitted here (or not supported): the runs keep the process's priority.
+  }
+}

@@ -1,10 +1,17 @@
-import type { RunEvent } from '../../protocol/run-events';
+import type { RunEvent, RunEventOf } from '../../protocol/run-events';
 import type { RunRequest } from '../../protocol/run-request';
 import type { LogFields } from '../logging/logger';
 
 /** What the HTTP thread tells the run worker. Plain data only: it crosses a thread boundary. */
 export type ToRunWorker =
-  | { readonly type: 'start'; readonly requestId: string; readonly request: RunRequest; readonly allowLocalRepositories: boolean }
+  | {
+      readonly type: 'start';
+      readonly requestId: string;
+      readonly request: RunRequest;
+      readonly allowLocalRepositories: boolean;
+      /** The run's first event, already streamed by the HTTP thread: the pipeline continues after it. */
+      readonly startedEvent?: RunEventOf<'run_started'>;
+    }
   | { readonly type: 'cancel'; readonly requestId: string; readonly reason: string };
 
 export interface SerializedLogError {

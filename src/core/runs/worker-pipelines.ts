@@ -55,7 +55,8 @@ export class WorkerPipelines implements PipelineSource {
     this.channels.set(requestId, { channel, detach: () => signal.removeEventListener('abort', onAbort) });
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    this.send(worker, { type: 'start', requestId, request, allowLocalRepositories: options.deps?.allowLocalRepositories ?? false });
+    const startedEvent = options.deps?.startedEvent;
+    this.send(worker, { type: 'start', requestId, request, allowLocalRepositories: options.deps?.allowLocalRepositories ?? false, ...(startedEvent ? { startedEvent } : {}) });
     return channel;
   }
 

@@ -158,7 +158,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     },
   };
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function dispatch(req: IncomingMessage, res: ServerResponse, receivedAt: number): Promise<void> {
     const reject = (rejection: HttpRejection, headers: Readonly<Record<string, string>> = {}) => sendRejection(res, rejection, secrets, headers);
     const refusal = guard.checkHost(req.headers) ?? guard.checkOrigin(req.headers);
     if (refusal) {
@@ -231,6 +231,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       body,
       renewedTicket: authorization.kind === 'renewed-ticket',
       cors,
+      receivedAt,
       json: (status, value, headers = {}) => sendJson(res, status, value, { ...cors, ...headers }),
       reject: (rejection) => reject(rejection, cors),
     };
@@ -239,11 +240,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = now();
+    const receivedAt = performance.now();
     res.once('close', () => {
       // The path only: a query string may hold a stream ticket.
       logger.debug('http request', { method: req.method, path: (req.url ?? '/').split('?')[0], status: res.statusCode, duration_ms: now() - started });
     });
-    dispatch(req, res).catch((error: unknown) => {
+    dispatch(req, res, receivedAt).catch((error: unknown) => {
       logger.error('local server request failed', error, { method: req.method, path: (req.url ?? '/').split('?')[0] });
       if (res.headersSent) res.destroy();
       else sendRejection(res, { status: 500, code: 'internal', message: 'The server failed to handle the request.', remedy: 'See the Tiny Backspace logs.' }, secrets);

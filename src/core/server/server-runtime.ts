@@ -57,6 +57,8 @@ export interface RouteContext {
   readonly renewedTicket: boolean;
   /** CORS headers owed to this request's origin (empty unless allow-listed). */
   readonly cors: Readonly<Record<string, string>>;
+  /** `performance.now()` when the request arrived: the server's own clock for time to first event. */
+  readonly receivedAt: number;
   json(status: number, body: unknown, headers?: Readonly<Record<string, string>>): void;
   reject(rejection: HttpRejection): void;
 }

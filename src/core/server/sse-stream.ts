@@ -19,6 +19,7 @@ export function formatSseMessage(event: RunEvent): string {
 /** A `text/event-stream` response: writes honour backpressure, the heartbeat stops with the stream. */
 export class SseStream {
   private heartbeat: NodeJS.Timeout | undefined;
+  private headerFlush: NodeJS.Immediate | undefined;
   private ended = false;
   /** Settles when the connection is gone, however it ended. */
   readonly whenClosed: Promise<void>;
@@ -30,7 +31,11 @@ export class SseStream {
     this.whenClosed = new Promise((resolve) => res.once('close', () => resolve()));
   }
 
-  /** Sends the headers at once, so a client sees `200 text/event-stream` before the first event. */
+  /**
+   * Sends the headers this turn of the event loop: with the first event when one is ready (one write
+   * instead of two, which counts when fifty streams open at once), alone otherwise, so a client sees
+   * `200 text/event-stream` before a run has anything to say.
+   */
   open(): void {
     this.res.writeHead(200, {
       ...BASE_HEADERS,
@@ -42,7 +47,12 @@ export class SseStream {
     });
     this.res.socket?.setNoDelay(true);
     if (this.options.retryMs !== undefined) this.res.write(`retry: ${this.options.retryMs}\n\n`);
-    else this.res.flushHeaders();
+    else {
+      this.headerFlush = setImmediate(() => {
+        this.headerFlush = undefined;
+        if (!this.closed) this.res.flushHeaders();
+      });
+    }
     this.heartbeat = setInterval(() => {
       if (!this.closed) this.res.write(': heartbeat\n\n');
     }, this.options.heartbeatMs);
@@ -56,13 +66,21 @@ export class SseStream {
 
   async send(event: RunEvent): Promise<void> {
     if (this.closed) return;
+    this.cancelHeaderFlush();
     if (!this.res.write(formatSseMessage(event))) await this.drained();
   }
 
   end(): void {
     this.ended = true;
+    this.cancelHeaderFlush();
     this.stopHeartbeat();
     if (!this.res.writableEnded) this.res.end();
+  }
+
+  /** The first write carries the headers; flushing them alone after it would be an empty write. */
+  private cancelHeaderFlush(): void {
+    if (this.headerFlush) clearImmediate(this.headerFlush);
+    this.headerFlush = undefined;
   }
 
   private stopHeartbeat(): void {

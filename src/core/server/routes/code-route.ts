@@ -70,6 +70,7 @@ async function startRun(context: RouteContext): Promise<void> {
   if (started.done) runtime.trackRun(started.requestId, started.done);
   // A replayed key streams the first run from its start: the same events the first POST saw.
   await streamRunEvents(context, started.requestId, 0, gone, {
+    timeFirstEvent: 'server.first_event',
     headers: {
       [REQUEST_ID_HEADER]: started.requestId,
       location: `/runs/${started.requestId}`,

@@ -10,7 +10,7 @@ export async function streamRunEvents(
   runId: string,
   afterSeq: number,
   signal: AbortSignal,
-  options: { headers?: Readonly<Record<string, string>>; retryMs?: number } = {},
+  options: { headers?: Readonly<Record<string, string>>; retryMs?: number; timeFirstEvent?: string } = {},
 ): Promise<void> {
   const { runtime, res } = context;
   const stream = new SseStream(res, {
@@ -21,8 +21,15 @@ export async function streamRunEvents(
   stream.open();
   runtime.openStreams.add(stream);
   try {
+    let first = options.timeFirstEvent !== undefined;
     for await (const event of runtime.runs.events(runId, afterSeq, signal)) {
       await stream.send(event);
+      if (first) {
+        first = false;
+        // From the request's arrival to the first event handed to the socket: the server's share of the
+        // latency a client sees, apart from connecting and its own event loop.
+        runtime.logger.performance(options.timeFirstEvent ?? '', performance.now() - context.receivedAt, { request_id: runId });
+      }
       if (stream.closed) break;
     }
   } finally {
