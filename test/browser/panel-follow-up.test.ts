@@ -27,6 +27,10 @@ function completed(extra: Partial<Extract<RunEventDraft, { kind: 'completed' }>>
   };
 }
 
+function followUpStarted(prompt: string, extra: { pull_request: number; address_review?: boolean }): RunEventDraft {
+  return { kind: 'run_started', type: 'info', message: 'Starting run', repo: 'https://github.com/octo/app', prompt, dry_run: false, ...extra };
+}
+
 describe('run panel: follow-ups in Chromium', () => {
   let fixture: PanelFixture;
   before(async () => {
@@ -86,7 +90,7 @@ describe('run panel: follow-ups in Chromium', () => {
     try {
       await panel.post({ type: 'snapshot', runs: [], pendingReviews: [] });
       const run = scriptedRun('run-follow');
-      await panel.post(run.emit({ ...RUN_STARTED(EVIL), pull_request: 12 }));
+      await panel.post(run.emit(followUpStarted(EVIL, { pull_request: 12 })));
       await page.getByTestId('follow-up-of').waitFor();
       assert.equal((await page.getByTestId('follow-up-of').textContent())?.trim(), 'Follow-up on pull request #12');
       assert.match((await page.getByTestId('history-item').textContent()) ?? '', /follow-up on #12/);
@@ -121,11 +125,11 @@ describe('run panel: follow-ups in Chromium', () => {
       const failed = scriptedRun('run-failed');
       const discarded = scriptedRun('run-discarded');
       await panel.post({ type: 'snapshot', runs: [], pendingReviews: [] });
-      await panel.post(failed.emit({ ...RUN_STARTED('Rename it'), pull_request: 12 }));
+      await panel.post(failed.emit(followUpStarted('Rename it', { pull_request: 12 })));
       await panel.post(failed.emit({ kind: 'failed', type: 'error', message: 'closed', error: { code: 'pull_request_closed', message: 'Pull request #12 is closed.' }, duration_ms: 5 }));
       await panel.post(discarded.emit(RUN_STARTED('Try it')));
       await panel.post(discarded.emit(completed({ discarded: true })));
-      await panel.post(review.emit({ ...RUN_STARTED('Address review comments'), pull_request: 12, address_review: true }));
+      await panel.post(review.emit(followUpStarted('Address review comments', { pull_request: 12, address_review: true })));
       await panel.post({ type: 'select_run', requestId: 'run-review' });
       await page.locator('[data-testid="follow-up-of"]', { hasText: 'Addressing review comments on pull request #12' }).waitFor();
 

@@ -119,7 +119,7 @@ export async function followUpPullRequestCommand(context: CommandContext, rawArg
     const started = services.registry.start(request, { deps: { ...deps, ...(review ? { review } : { review: undefined }) } });
     services.logger.info('follow-up started', { request_id: started.requestId, repo: label, pull_request: pull.number, address_review: addressReview });
     context.panels.show({ selectRunId: started.requestId, preserveFocus: true });
-    followRun(context, started.requestId, `${label}#${pull.number}`, started.done);
+    followRun(context, started.requestId, `${label}#${pull.number}`, started.done, pull.number);
     return started;
   } catch (error) {
     await showCommandError(error, services.logger, 'Follow Up on Pull Request');
