@@ -110,7 +110,7 @@ function reviewBar(run: RunView, actions: PanelActions): HTMLElement | undefined
   if (!run.reviewPending) return undefined;
   const count = run.changedFiles.length;
   return h('section', { className: 'review', testId: 'review', attrs: { 'aria-label': 'Review' } }, [
-    h('p', {}, [icon('eye'), ` Review ${count === 1 ? '1 changed file' : `${count} changed files`} before anything is pushed.`]),
+    h('p', {}, [icon('eye'), ` Review ${count === 1 ? '1 changed file' : `${count} changed files`} before anything is pushed${run.followUpOf !== undefined ? ` (one new commit on pull request #${run.followUpOf})` : ''}.`]),
     h(
       'ul',
       { className: 'file-list' },
@@ -122,7 +122,10 @@ function reviewBar(run: RunView, actions: PanelActions): HTMLElement | undefined
       ),
     ),
     h('div', { className: 'review-actions' }, [
-      button('Create Pull Request', { icon: 'git-pull-request-create', variant: 'primary', testId: 'create-pr', onClick: () => actions.decide(run.requestId, 'create') }),
+      // A follow-up opens no pull request: its Create pushes one commit to the existing one.
+      run.followUpOf !== undefined
+        ? button(`Push Commit to #${run.followUpOf}`, { icon: 'repo-push', variant: 'primary', testId: 'create-pr', onClick: () => actions.decide(run.requestId, 'create') })
+        : button('Create Pull Request', { icon: 'git-pull-request-create', variant: 'primary', testId: 'create-pr', onClick: () => actions.decide(run.requestId, 'create') }),
       button('Discard', { icon: 'discard', testId: 'discard', onClick: () => actions.decide(run.requestId, 'discard') }),
       button('Open Diff', { icon: 'diff', testId: 'open-diff', onClick: () => actions.openDiff(run.requestId) }),
     ]),
