@@ -93,9 +93,10 @@ describe('run panel: follow-ups in Chromium', () => {
       await panel.post(run.emit(followUpStarted(EVIL, { pull_request: 12 })));
       await page.getByTestId('follow-up-of').waitFor();
       assert.equal((await page.getByTestId('follow-up-of').textContent())?.trim(), 'Follow-up on pull request #12');
-      assert.match((await page.getByTestId('history-item').textContent()) ?? '', /follow-up on #12/);
+      assert.match((await page.getByTestId('history-item').textContent()) ?? '', /follow-up on #12/, 'a running follow-up names its PR');
       await panel.post(run.emit(completed({ commit_sha: SHA, branch: `feature/${EVIL}`, summary: `Quoted comment: ${EVIL}` })));
       await page.getByTestId('follow-up-commit').waitFor();
+      assert.equal((await page.getByTestId('history-pr-link').textContent())?.trim(), 'Follow-up on #12');
       assert.equal(await page.getByTestId('follow-up-commit').textContent(), ` Added commit 0123456 to #12 on feature/${EVIL}`);
       assert.equal(await page.getByTestId('follow-up-commit').getAttribute('data-commit'), SHA);
       // Hostile text stays text: no element was made from it, no script ran.

@@ -9,9 +9,11 @@ function when(startedAt: string): string {
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
 
+/** Repository and time; the PR goes first when there is no link to show it (a follow-up that failed). */
 function meta(run: RunView): string {
   const pull = pullRequestOf(run);
-  return [run.repo, pull !== undefined ? `${run.followUpOf !== undefined ? 'follow-up on ' : ''}#${pull}` : '', when(run.startedAt)].filter(Boolean).join(' · ');
+  const unlinked = pull !== undefined && run.prUrl === undefined ? `${run.followUpOf !== undefined ? 'follow-up on ' : ''}#${pull}` : '';
+  return [unlinked, run.repo, when(run.startedAt)].filter(Boolean).join(' · ');
 }
 
 /** The run's pull request, as a link (the host opens only http(s) URLs without credentials). */
@@ -19,7 +21,8 @@ function pullRequestLink(run: RunView, actions: PanelActions): HTMLElement | und
   const number = pullRequestOf(run);
   const url = run.prUrl;
   if (number === undefined || url === undefined) return undefined;
-  return button(`Pull request #${number}`, { icon: 'git-pull-request', variant: 'secondary', className: 'link history-pr-link', testId: 'history-pr-link', data: { url, requestId: run.requestId }, title: url, onClick: () => actions.openExternal(url) });
+  const label = run.followUpOf !== undefined ? `Follow-up on #${number}` : `Pull request #${number}`;
+  return button(label, { icon: 'git-pull-request', variant: 'secondary', className: 'link history-pr-link', testId: 'history-pr-link', data: { url, requestId: run.requestId }, title: url, onClick: () => actions.openExternal(url) });
 }
 
 export function renderHistory(runs: readonly RunView[], selectedId: string | undefined, actions: PanelActions): HTMLElement {
