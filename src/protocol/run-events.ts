@@ -152,6 +152,8 @@ export const CompletedEventSchema = z.object({
   pr_url: z.string().optional(),
   pr_number: z.number().int().optional(),
   branch: z.string().optional(),
+  /** The commit the run pushed (a follow-up's one new commit on the pull request's head branch). */
+  commit_sha: z.string().regex(/^[0-9a-f]{40,64}$/).optional(),
   changed_files: z.array(ChangedFileSchema),
   patch: z.string().optional(),
   agent: z.string(),

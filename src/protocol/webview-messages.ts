@@ -70,13 +70,23 @@ export type HostToPanelMessage = z.infer<typeof HostToPanelMessageSchema>;
 export const ReviewDecisionSchema = z.enum(['create', 'discard']);
 export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
 
+export const FollowUpActionSchema = z.enum(['prompt', 'edit_prompt', 'address_review']);
+export type FollowUpAction = z.infer<typeof FollowUpActionSchema>;
+
 export const PanelToHostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }).strict(),
   z.object({ type: z.literal('new_run') }).strict(),
   /** The multi-line form's Run: the same command as the palette, with this prompt (and repository, if known). */
   z.object({ type: z.literal('run_prompt'), prompt: z.string().min(1).max(20_000), repoUrl: z.string().max(2048).optional() }).strict(),
-  /** Re-run a finished run's prompt on its repository. */
+  /** Re-run a finished run's prompt on its repository (a follow-up continues on the same pull request). */
   z.object({ type: z.literal('rerun'), requestId: RequestIdSchema }).strict(),
+  /**
+   * Continue the pull request a run opened or extended (issue 15). Only the run is named: the host takes
+   * the repository and the pull request number from its own history, never from the page.
+   * `prompt` asks for a new prompt; `edit_prompt` asks with the run's own prompt filled in (Edit & Re-run
+   * of a follow-up); `address_review` turns the unresolved review threads into the task.
+   */
+  z.object({ type: z.literal('follow_up'), requestId: RequestIdSchema, action: FollowUpActionSchema }).strict(),
   z.object({ type: z.literal('cancel_run'), requestId: RequestIdSchema }).strict(),
   z.object({ type: z.literal('review_decision'), requestId: RequestIdSchema, decision: ReviewDecisionSchema }).strict(),
   /** Without `path`: every changed file of the run (the multi-file diff). */

@@ -73,7 +73,11 @@ export function activateExtension(context: vscode.ExtensionContext, registrar: H
     persisted,
     describeRun: (requestId) => {
       const run = registry.get(requestId);
-      return run ? { repoUrl: run.repo, prompt: run.prompt } : undefined;
+      if (!run) return undefined;
+      // A follow-up's saved review must replay onto its pull request (issue 15).
+      const started = registry.history(requestId).find((event) => event.kind === 'run_started');
+      const followUp = started?.kind === 'run_started' && started.pull_request !== undefined ? { pullRequest: started.pull_request, ...(started.address_review ? { addressReview: true } : {}) } : {};
+      return { repoUrl: run.repo, prompt: run.prompt, ...followUp };
     },
     replay: (review) => replayReview(commandContext, review),
   });

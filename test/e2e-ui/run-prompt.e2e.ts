@@ -262,3 +262,52 @@ test('a review survives a window reload: the panel offers it again and Create Pu
     assert.match(files['README.md'] ?? '', /Reviewed before a reload/);
   });
 });
+
+test('Follow Up in the panel adds exactly one commit to the pull request the run opened: no new PR, base untouched', { timeout: 240_000 }, async (t) => {
+  await withDiagnostics(t, async () => {
+    const phase = phaseClock(t);
+    // A run that opens a pull request, the normal way.
+    const panel = await startRunFromPalette('replace "world" with "follow-ups" in README.md');
+    await panel.frame.locator('[data-testid="create-pr"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    await panel.frame.locator('[data-testid="create-pr"]').click();
+    await panel.frame.locator('[data-testid="run-status"][data-state="completed"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    const prUrl = await panel.frame.locator('[data-testid="pr-link"]').getAttribute('data-url');
+    const pull = standIn.pulls('octo', 'widgets').find((candidate) => candidate.htmlUrl === prUrl);
+    assert.ok(pull, `the run's pull request ${String(prUrl)} is not on the stand-in`);
+    const headBefore = (await standIn.branchSha('octo', 'widgets', pull.head)) ?? '';
+    const baseBefore = await standIn.branchSha('octo', 'widgets', 'main');
+    const pullsBefore = standIn.pulls('octo', 'widgets').length;
+    phase('a run opened the pull request');
+
+    // The button, as a user presses it: the input box asks for the follow-up prompt.
+    await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+    await panel.frame.locator('[data-testid="follow-up"]').click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: `follow up on octo/widgets#${pull.number}` }).waitFor({ state: 'visible', timeout: 30_000 });
+    await answerInputBox(page, 'append "Followed up from the panel" to README.md');
+    await panel.frame.locator('[data-testid="follow-up-of"]', { hasText: `#${pull.number}` }).waitFor({ timeout: RUN_TIMEOUT_MS });
+    // Review is on: nothing is pushed before the user says so, and the button says what it pushes.
+    const push = panel.frame.locator('[data-testid="create-pr"]');
+    await push.waitFor({ state: 'visible', timeout: RUN_TIMEOUT_MS });
+    assert.equal((await push.innerText()).trim(), `Push Commit to #${pull.number}`);
+    assert.equal(await standIn.branchSha('octo', 'widgets', pull.head), headBefore, 'pushed before the review');
+    phase('Follow Up, prompt, review');
+    await push.click();
+    const added = panel.frame.locator('[data-testid="follow-up-commit"]');
+    await added.waitFor({ timeout: RUN_TIMEOUT_MS });
+
+    const headAfter = (await standIn.branchSha('octo', 'widgets', pull.head)) ?? '';
+    const commits = (await git(scratch, ['--git-dir', path.join(standIn.root, 'repos', 'octo', 'widgets.git'), 'rev-list', `${headBefore}..${headAfter}`])).split('\n').filter(Boolean);
+    assert.deepEqual(commits, [headAfter], 'not exactly one new commit on the pull request branch');
+    assert.equal(await added.getAttribute('data-commit'), headAfter);
+    assert.match(await added.innerText(), new RegExp(`Added commit ${headAfter.slice(0, 7)} to #${pull.number}`));
+    assert.equal(standIn.pulls('octo', 'widgets').length, pullsBefore, 'a new pull request was opened');
+    assert.equal(await standIn.branchSha('octo', 'widgets', 'main'), baseBefore, 'the base branch moved');
+    assert.equal((await standIn.readBranchFiles('octo', 'widgets', pull.head))['README.md'], 'Hello follow-ups\nFollowed up from the panel\n');
+    // The history links both runs to the pull request.
+    const links = await panel.frame.locator('[data-testid="history-pr-link"]').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.url));
+    assert.ok(links.filter((url) => url === pull.htmlUrl).length >= 2, `history links: ${JSON.stringify(links)}`);
+    phase('pushed and checked');
+    await runCommandFromPalette(page, 'Notifications: Clear All Notifications');
+    await panel.element.screenshot({ path: path.join(ARTIFACTS, 'panel-follow-up.png') });
+  });
+});

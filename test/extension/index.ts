@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import Mocha from 'mocha';
 import { defineActivationSuite } from './activation.suite';
 import { defineFirstRunSuite } from './first-run.suite';
+import { defineFollowUpSuite } from './follow-up.suite';
 import { defineHostileWorkspaceSuite } from './hostile-workspace.suite';
 import { allMeasurements } from './measurements';
 import { GREP_ENV, RESULTS_FILE_ENV, type ExtensionTestReport, type ExtensionTestResult } from './report';
@@ -30,6 +31,7 @@ export async function run(): Promise<void> {
   defineActivationSuite();
   defineSettingsSuite();
   defineRunCommandSuite();
+  defineFollowUpSuite();
   defineServerSuite();
   defineHostileWorkspaceSuite();
   defineFirstRunSuite();

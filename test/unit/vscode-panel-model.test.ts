@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventStamper } from '../../src/core/pipeline/run-context';
 import type { RunEvent, RunEventDraft } from '../../src/protocol/run-events';
-import { MAX_ACTIVITY_ITEMS, applyEvent, applySnapshot, createModel, selectedRun, setReviewPending } from '../../src/webview/panel/panel-model';
+import { MAX_ACTIVITY_ITEMS, applyEvent, applySnapshot, createModel, followablePullRequest, pullRequestOf, selectedRun, setReviewPending } from '../../src/webview/panel/panel-model';
 
 function run(requestId: string) {
   const events: RunEvent[] = [];
@@ -116,5 +116,29 @@ describe('panel model', () => {
     const view = selectedRun(model);
     assert.equal(view?.activity.length, MAX_ACTIVITY_ITEMS);
     assert.equal(view?.droppedActivity, 5);
+  });
+  it('knows a follow-up: the PR it continued, its commit, and which runs may be followed up', () => {
+    const model = createModel();
+    const sha = 'b'.repeat(40);
+    const follow = run('f1');
+    applyEvent(model, follow.emit({ ...start, pull_request: 12, address_review: true }));
+    const running = applyEvent(model, follow.emit({ kind: 'step_started', type: 'info', step: 'clone', message: '' }));
+    assert.equal(running.followUpOf, 12);
+    assert.equal(running.addressReview, true);
+    assert.equal(pullRequestOf(running), 12, 'a running follow-up already belongs to its PR');
+    assert.equal(followablePullRequest(running), undefined, 'nothing to follow up while it runs');
+    const done = applyEvent(model, follow.emit({ kind: 'completed', type: 'success', message: '', pr_url: 'https://github.com/octo/app/pull/12', pr_number: 12, commit_sha: sha, changed_files: [], agent: 'anthropic', summary: '', duration_ms: 9, dry_run: false }));
+    assert.equal(done.commitSha, sha);
+    assert.equal(followablePullRequest(done), 12);
+
+    const plain = run('p1');
+    applyEvent(model, plain.emit(start));
+    const dry = applyEvent(model, plain.emit({ kind: 'completed', type: 'success', message: '', changed_files: [], agent: 'offline', summary: '', duration_ms: 9, dry_run: true }));
+    assert.equal(pullRequestOf(dry), undefined);
+    assert.equal(followablePullRequest(dry), undefined);
+    const discardedRun = run('d1');
+    applyEvent(model, discardedRun.emit({ ...start, pull_request: 4 }));
+    const discarded = applyEvent(model, discardedRun.emit({ kind: 'completed', type: 'success', message: '', pr_url: 'https://github.com/octo/app/pull/4', pr_number: 4, changed_files: [], agent: 'offline', summary: '', duration_ms: 9, dry_run: false, discarded: true }));
+    assert.equal(followablePullRequest(discarded), undefined, 'a discarded follow-up pushed nothing');
   });
 });

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { PersistedReviews, type PersistedReview } from '../../src/vscode/review/persisted-reviews';
+import { RunRequestSchema } from '../../src/protocol/run-request';
+import { PersistedReviews, replayRequestOf, type PersistedReview } from '../../src/vscode/review/persisted-reviews';
 
 let dir: string;
 before(async () => {
@@ -51,4 +52,20 @@ test('a request id that could leave the folder is refused', async () => {
   const store = new PersistedReviews(path.join(dir, 'three'));
   await assert.rejects(store.save({ ...REVIEW, requestId: '../escape' }));
   await store.remove('../../etc/passwd');
+});
+
+test("a follow-up's saved review replays onto its pull request, never as a new PR from the head branch (issue 15)", async () => {
+  const store = new PersistedReviews(path.join(dir, 'follow-up'));
+  // The gate saw the PR's head branch as the run's base.
+  const followUp: PersistedReview = { ...REVIEW, requestId: 'run-f', base: 'feature/notes', pullRequest: 12 };
+  await store.save(followUp);
+  const [loaded] = await store.loadAll();
+  assert.equal(loaded?.pullRequest, 12);
+  assert.deepEqual(replayRequestOf(loaded ?? followUp), { repoUrl: 'https://github.com/octo/app', pullRequest: 12, prompt: 'replace "a" with "b"' });
+  const review: PersistedReview = { ...REVIEW, requestId: 'run-r', base: 'feature/notes', pullRequest: 12, addressReview: true, prompt: 'Address review comments' };
+  assert.deepEqual(replayRequestOf(review), { repoUrl: 'https://github.com/octo/app', pullRequest: 12, addressReview: true });
+  // A plain run replays onto its base, as before; every replay request is one the engine accepts.
+  assert.deepEqual(replayRequestOf(REVIEW), { repoUrl: 'https://github.com/octo/app', prompt: 'replace "a" with "b"', base: 'main' });
+  for (const request of [replayRequestOf(followUp), replayRequestOf(review), replayRequestOf(REVIEW)]) assert.ok(RunRequestSchema.safeParse(request).success, JSON.stringify(request));
+  await assert.rejects(store.save({ ...followUp, pullRequest: 0 }));
 });

@@ -5,6 +5,7 @@ import type { RunEvent, RunEventDraft } from '../../src/protocol/run-events';
 import { RunSnapshotSchema } from '../../src/protocol/webview-messages';
 import { LIVE_LIMITS, STORED_LIMITS, TRUNCATION_MARK, appendCompacted } from '../../src/vscode/runs/compact-run-events';
 import { HISTORY_STORAGE_KEY, RunHistory, type HistoryStorage } from '../../src/vscode/runs/run-history';
+import { pullRequestOfRun, rerunOf } from '../../src/vscode/runs/run-pull-request';
 
 /** Real stamped events, as the pipeline produces them. */
 function run(requestId: string) {
@@ -147,5 +148,24 @@ describe('run history across window reloads', () => {
     history.record(started(running.emit));
     history.clearFinished();
     assert.deepEqual(history.snapshot().map((snapshot) => snapshot.requestId), ['running']);
+  });
+});
+
+describe('run history and pull requests (issue 15)', () => {
+  it('keeps the PR a follow-up continued, and the one it pushed to, through compaction and a reload', async () => {
+    const storage = memento();
+    const history = new RunHistory(storage);
+    const { emit } = run('follow-1');
+    history.record(emit({ kind: 'run_started', type: 'info', message: 'Starting', repo: 'https://github.com/octo/app', prompt: 'also handle the empty case', dry_run: false, pull_request: 12 }));
+    // A long run: far more activity than the stored budget keeps.
+    for (let index = 0; index < STORED_LIMITS.maxEvents + 50; index += 1) history.record(emit({ kind: 'thinking', type: 'thinking', step: 'agent', topic: 'plan', message: `step ${index}` }));
+    history.record(emit({ kind: 'completed', type: 'success', message: 'Added', pr_url: 'https://github.com/octo/app/pull/12', pr_number: 12, commit_sha: 'c'.repeat(40), changed_files: [], agent: 'offline', summary: '', duration_ms: 5, dry_run: false }));
+    await history.flush();
+
+    const reloaded = new RunHistory(memento(storage.value())).snapshot();
+    const [entry] = reloaded;
+    assert.ok(entry);
+    assert.deepEqual(pullRequestOfRun(entry.events), { number: 12, url: 'https://github.com/octo/app/pull/12', continued: true, addressReview: false, completed: true });
+    assert.deepEqual(rerunOf(entry), { command: 'tinyBackspace.followUpPullRequest', args: { pullRequest: 12, repoUrl: 'https://github.com/octo/app', addressReview: false, prompt: 'also handle the empty case' } });
   });
 });

@@ -25,6 +25,10 @@ describe('progress and outcome notifications', () => {
     assert.deepEqual(outcomeNotice(completed), { severity: 'info', message: 'Tiny Backspace: pull request #3 is ready.', url: 'https://github.com/o/r/pull/3' });
     const discarded = stamp({ kind: 'completed', type: 'success', message: 'm', changed_files: [], agent: 'offline', summary: '', duration_ms: 1, dry_run: false, discarded: true }) as TerminalEvent;
     assert.match(outcomeNotice(discarded).message, /discarded\. Nothing was pushed/);
+    // A follow-up names the commit it added to the PR it continued.
+    const added = { ...completed, commit_sha: 'c0ffee0'.padEnd(40, '1') };
+    assert.deepEqual(outcomeNotice(added, 3), { severity: 'info', message: 'Tiny Backspace: added commit c0ffee0 to pull request #3.', url: 'https://github.com/o/r/pull/3' });
+    assert.deepEqual(outcomeNotice(added), outcomeNotice(completed), 'a new PR is announced as before');
     const failed = stamp({ kind: 'failed', type: 'error', message: 'm', error: { code: 'github_token_missing', message: 'No GitHub token.', remedy: 'Sign in.' }, duration_ms: 1 }) as TerminalEvent;
     assert.deepEqual(outcomeNotice(failed), { severity: 'error', message: 'Tiny Backspace: No GitHub token. Sign in.' });
     const cancelled = stamp({ kind: 'cancelled', type: 'error', message: 'm', reason: 'Cancelled from the panel.', duration_ms: 1 }) as TerminalEvent;

@@ -105,6 +105,7 @@ async function execute(rawRequest: RunRequest, deps: PipelineDeps, signal: Abort
       message: completionMessage(state, options.dryRun ?? false),
       ...(state.pullRequest ? { pr_url: state.pullRequest.url, pr_number: state.pullRequest.number } : {}),
       ...(state.branch && !state.discarded ? { branch: state.branch } : {}),
+      ...(state.commitSha && state.pullRequest && !state.discarded ? { commit_sha: state.commitSha } : {}),
       changed_files: state.changedFiles ?? [],
       ...(state.patch !== undefined ? { patch: state.patch } : {}),
       agent: state.agentResult?.agent ?? 'none',

@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { MAX_PROMPT_LENGTH, type RunRequest } from '../../protocol/run-request';
+import type { GitHubHosts } from '../../core/repo/github-hosts';
+import { parseRepositoryUrl } from '../../core/repo/parse-repository-url';
+import type { GitHubRepositoryTarget } from '../../core/repo/repository-target';
+import { ADDRESS_REVIEW_PROMPT, MAX_PROMPT_LENGTH, type RunRequest } from '../../protocol/run-request';
 import { ensureGitHubToken, githubProviderFor } from '../auth/secret-resolution';
 import { engineConfigFromSettings, extensionSettings } from '../config/settings-config';
 import { vscodeSettingsReader } from '../config/vscode-settings';
@@ -8,6 +11,8 @@ import { findRepository } from '../repo/find-repository';
 import { followRun } from '../runs/follow-run';
 import { ensureTrustedWorkspace } from '../trust/workspace-trust';
 import type { CommandContext } from './command-context';
+import { ensureProvider } from './ensure-provider';
+import { validatePrompt } from './prompt-input';
 import { parsePullRequestInput } from './pull-request-input';
 import type { RunPromptResult } from './run-prompt-command';
 import { showCommandError } from './show-error';
@@ -15,13 +20,22 @@ import { showCommandError } from './show-error';
 /*
  * `tinyBackspace.followUpPullRequest`: Follow Up on a Pull Request (issue 15).
  * Asks for a PR URL or number of the current repository, then for a prompt, or "Address Review
- * Comments". Test hook: executeCommand(id, { pullRequest, prompt?, addressReview?, repositoryRoot? }).
+ * Comments". Arguments, for every caller (the panel's Follow Up, Address Review Comments and Re-run):
+ *   { pullRequest?, prompt?, draftPrompt?, addressReview?, repoUrl? }
+ *   - `repoUrl` names the repository outright (the panel passes the run's own), so no workspace
+ *     repository is looked up or picked: the run clones the PR's head from GitHub either way.
+ *   - `draftPrompt` fills the prompt input box (Edit & Re-run of a follow-up); `prompt` skips it.
+ *   - `addressReview` set (true or false) skips the "prompt or review comments" pick.
+ * Test hook, honoured only in ExtensionMode.Test: { repositoryRoot } uses that work tree's remote.
+ * Resolves like `tinyBackspace.runPrompt`: `{ requestId, done }` once the run started, else undefined.
  */
 
 const ArgsSchema = z.object({
   pullRequest: z.union([z.string(), z.number()]).optional(),
   prompt: z.string().optional(),
+  draftPrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
   addressReview: z.boolean().optional(),
+  repoUrl: z.string().min(1).max(2048).optional(),
   repositoryRoot: z.string().min(1).optional(),
 });
 
@@ -30,15 +44,16 @@ const ADDRESS_REVIEW = 'Address Review Comments';
 
 export async function followUpPullRequestCommand(context: CommandContext, rawArgs: unknown): Promise<RunPromptResult | undefined> {
   const parsed = ArgsSchema.safeParse(rawArgs ?? {});
-  const args = parsed.success ? parsed.data : {};
+  const { repositoryRoot, ...args } = parsed.success ? parsed.data : {};
+  // Like runPrompt's: another extension must not aim a run at an arbitrary folder's remote.
+  const hookRoot = repositoryRoot !== undefined && context.services.context.extensionMode === vscode.ExtensionMode.Test ? repositoryRoot : undefined;
   const { services, env } = context;
   try {
     if (!(await ensureTrustedWorkspace())) return undefined;
     const read = vscodeSettingsReader();
     const config = engineConfigFromSettings(read, env);
-    const candidate = await findRepository({ hosts: config.github, ...(args.repositoryRoot ? { repositoryRoot: args.repositoryRoot } : {}) });
-    if (!candidate) return undefined;
-    const { target } = candidate;
+    const target = await targetRepository(args.repoUrl, hookRoot, config.github);
+    if (!target) return undefined;
     const label = `${target.owner}/${target.repo}`;
 
     const typedPull =
@@ -70,13 +85,22 @@ export async function followUpPullRequestCommand(context: CommandContext, rawArg
     }
     if (!addressReview && prompt === undefined) {
       prompt = await vscode.window.showInputBox({
-        title: `Tiny Backspace: follow up on #${pull.number}`,
-        prompt: 'What else should change on this pull request?',
+        title: `Tiny Backspace: follow up on ${label}#${pull.number}`,
+        prompt: 'What else should change on this pull request? The run adds one commit to its branch.',
+        ...(args.draftPrompt ? { value: args.draftPrompt } : {}),
         ignoreFocusOut: true,
         validateInput: (value) => (value.trim() === '' ? 'Describe the follow-up change.' : value.length > MAX_PROMPT_LENGTH ? `At most ${MAX_PROMPT_LENGTH} characters.` : undefined),
       });
       if (prompt === undefined || prompt.trim() === '') return undefined;
     }
+    // A prompt handed in (the panel's Re-run, the test hook) gets the checks the input box gives a typed one.
+    const problem = prompt !== undefined && prompt.trim() !== '' ? validatePrompt(prompt) : addressReview ? undefined : 'Describe the follow-up change.';
+    if (problem) {
+      void vscode.window.showErrorMessage(`Tiny Backspace: ${problem}`);
+      return undefined;
+    }
+    // Before anything is fetched: can a provider do this? Review comments always need an AI model.
+    if (!(await ensureProvider(context, prompt?.trim() || ADDRESS_REVIEW_PROMPT))) return undefined;
 
     const provider = githubProviderFor(target.server);
     const token = await ensureGitHubToken(context.secretDeps, provider);
@@ -95,10 +119,17 @@ export async function followUpPullRequestCommand(context: CommandContext, rawArg
     const started = services.registry.start(request, { deps: { ...deps, ...(review ? { review } : { review: undefined }) } });
     services.logger.info('follow-up started', { request_id: started.requestId, repo: label, pull_request: pull.number, address_review: addressReview });
     context.panels.show({ selectRunId: started.requestId, preserveFocus: true });
-    followRun(context, started.requestId, `${label}#${pull.number}`, started.done);
+    followRun(context, started.requestId, `${label}#${pull.number}`, started.done, pull.number);
     return started;
   } catch (error) {
     await showCommandError(error, services.logger, 'Follow Up on Pull Request');
     return undefined;
   }
+}
+
+/** The repository named by the caller (the panel's run), else the workspace's (asking when there are several). */
+async function targetRepository(repoUrl: string | undefined, repositoryRoot: string | undefined, hosts: GitHubHosts): Promise<GitHubRepositoryTarget | undefined> {
+  if (repoUrl !== undefined) return parseRepositoryUrl(repoUrl, hosts);
+  const candidate = await findRepository({ hosts, ...(repositoryRoot ? { repositoryRoot } : {}) });
+  return candidate?.target;
 }

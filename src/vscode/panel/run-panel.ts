@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logging/logger';
 import type { RunRegistry } from '../../core/runs/run-registry';
-import { PANEL_VIEW_TYPE, parsePanelToHostMessage, type HostToPanelMessage, type PanelToHostMessage } from '../../protocol/webview-messages';
+import { PANEL_VIEW_TYPE, parsePanelToHostMessage, type HostToPanelMessage, type PanelToHostMessage, type RunSnapshot } from '../../protocol/webview-messages';
 import type { ReviewController } from '../review/review-controller';
 import type { RunHistory } from '../runs/run-history';
+import { followUpOf, rerunOf, type ContinueRun } from '../runs/run-pull-request';
 import { panelHtml } from './panel-html';
 
 export interface RunPanelDeps {
@@ -118,6 +119,19 @@ export class RunPanel implements vscode.Disposable {
     void this.handle(parsed.message).catch((error: unknown) => this.deps.logger.error('handling a panel message failed', error, { type: parsed.message.type }));
   }
 
+  private run(requestId: string): RunSnapshot | undefined {
+    return this.deps.history.snapshot().find((candidate) => candidate.requestId === requestId);
+  }
+
+  /** Re-run, Follow Up, Address Review Comments: through the same commands as the palette, with the run's repository and PR. */
+  private async continueRun(next: ContinueRun): Promise<void> {
+    if ('problem' in next) {
+      void vscode.window.showInformationMessage(`Tiny Backspace: ${next.problem}`);
+      return;
+    }
+    await vscode.commands.executeCommand(next.command, next.args);
+  }
+
   private async handle(message: PanelToHostMessage): Promise<void> {
     switch (message.type) {
       case 'ready': {
@@ -134,15 +148,12 @@ export class RunPanel implements vscode.Disposable {
       case 'run_prompt':
         await vscode.commands.executeCommand('tinyBackspace.runPrompt', { prompt: message.prompt, ...(message.repoUrl ? { repoUrl: message.repoUrl } : {}) });
         return;
-      case 'rerun': {
-        const run = this.deps.history.snapshot().find((candidate) => candidate.requestId === message.requestId);
-        if (!run || run.prompt === '') {
-          void vscode.window.showInformationMessage('Tiny Backspace: that run is no longer in the history.');
-          return;
-        }
-        await vscode.commands.executeCommand('tinyBackspace.runPrompt', { prompt: run.prompt, ...(run.repo ? { repoUrl: run.repo } : {}) });
+      case 'rerun':
+        await this.continueRun(rerunOf(this.run(message.requestId)));
         return;
-      }
+      case 'follow_up':
+        await this.continueRun(followUpOf(this.run(message.requestId), message.action));
+        return;
       case 'cancel_run':
         this.deps.registry.cancel(message.requestId, 'Cancelled from the Tiny Backspace panel.');
         return;

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { FileChange } from '../../core/workspace/change-set';
+import { ADDRESS_REVIEW_PROMPT, type RunRequest } from '../../protocol/run-request';
 
 export const PersistedReviewSchema = z.object({
   version: z.literal(1),
@@ -12,6 +13,9 @@ export const PersistedReviewSchema = z.object({
   repoUrl: z.string().min(1).max(2048),
   prompt: z.string().min(1).max(20_000),
   base: z.string().max(255).optional(),
+  /** A follow-up's review (issue 15): Create pushes one commit to this pull request, never a new PR. */
+  pullRequest: z.number().int().positive().max(2_147_483_647).optional(),
+  addressReview: z.boolean().optional(),
   savedAt: z.string(),
   changes: z.array(z.object({ path: z.string().min(1).max(4096), before: z.string().nullable(), after: z.string().nullable() })).max(10_000),
 });
@@ -58,4 +62,14 @@ export class PersistedReviews {
 
 export function changesOf(review: PersistedReview): FileChange[] {
   return review.changes.map((change) => ({ path: change.path, before: change.before, after: change.after }));
+}
+
+/**
+ * The run that replays a restored review: a follow-up goes back onto its pull request (its `base` was
+ * the PR's head branch, which must not become the base of a new PR); anything else onto its base.
+ */
+export function replayRequestOf(review: PersistedReview): RunRequest {
+  if (review.pullRequest === undefined) return { repoUrl: review.repoUrl, prompt: review.prompt, ...(review.base ? { base: review.base } : {}) };
+  const ownPrompt = review.addressReview === true && review.prompt === ADDRESS_REVIEW_PROMPT ? undefined : review.prompt;
+  return { repoUrl: review.repoUrl, pullRequest: review.pullRequest, ...(ownPrompt ? { prompt: ownPrompt } : {}), ...(review.addressReview ? { addressReview: true } : {}) };
 }

@@ -21,7 +21,7 @@ export interface ReviewControllerDeps {
   /** Pending reviews on disk, so a window reload keeps them. */
   readonly persisted: PersistedReviews;
   /** The run a review belongs to (repository, prompt, base), for the saved copy. */
-  readonly describeRun: (requestId: string) => { repoUrl: string; prompt: string; base?: string } | undefined;
+  readonly describeRun: (requestId: string) => { repoUrl: string; prompt: string; base?: string; pullRequest?: number; addressReview?: boolean } | undefined;
   /** Create Pull Request on a review restored after a reload: a new run that replays the saved change. */
   readonly replay: (review: PersistedReview) => Promise<'completed' | 'not_completed'>;
 }
@@ -53,7 +53,7 @@ export class ReviewController implements vscode.Disposable {
     this.logger.info('review requested', { files: review.changedFiles.length });
     await this.save(review);
     void this.openDiff(review.requestId, undefined, true).catch((error: unknown) => this.logger.warn('could not open the review diff', { reason: String(error) }));
-    void this.notify(review);
+    void this.notify(review, 'run', this.deps.describeRun(review.requestId)?.pullRequest);
     try {
       const answer = await decision;
       this.logger.info('review answered', { decision: answer });
@@ -122,7 +122,7 @@ export class ReviewController implements vscode.Disposable {
     };
     // No run is behind a restored review, so nothing cancels it but Discard.
     const decision = this.pending.wait(review, new AbortController().signal);
-    void this.notify(review, 'restored');
+    void this.notify(review, 'restored', record.pullRequest);
     void decision.then(
       async (answer) => {
         if (answer === 'discard') {
@@ -141,21 +141,23 @@ export class ReviewController implements vscode.Disposable {
   }
 
   /** A notification with the same choices as the panel; it comes back after Show Diff while still pending. */
-  private async notify(review: ReviewRequest, origin: 'run' | 'restored' = 'run'): Promise<void> {
+  private async notify(review: ReviewRequest, origin: 'run' | 'restored' = 'run', pullRequest?: number): Promise<void> {
     const count = review.changedFiles.length;
     const files = count === 1 ? '1 changed file' : `${count} changed files`;
+    // A follow-up's Create pushes one commit to its pull request (issue 15); the panel says the same.
+    const create = pullRequest !== undefined ? `Push Commit to #${pullRequest}` : CREATE;
     const choice = await vscode.window.showInformationMessage(
       origin === 'restored' ? `Tiny Backspace: a review saved before the window reloaded is waiting (${files}). Nothing has been pushed.` : `Tiny Backspace: review ${files} before anything is pushed.`,
-      CREATE,
+      create,
       DISCARD,
       SHOW_DIFF,
     );
     if (!this.pending.has(review.requestId)) return;
-    if (choice === CREATE) this.decide(review.requestId, 'create');
+    if (choice === create) this.decide(review.requestId, 'create');
     else if (choice === DISCARD) this.decide(review.requestId, 'discard');
     else if (choice === SHOW_DIFF) {
       await this.openDiff(review.requestId);
-      if (this.pending.has(review.requestId)) await this.notify(review, origin);
+      if (this.pending.has(review.requestId)) await this.notify(review, origin, pullRequest);
     }
   }
 }

@@ -16,7 +16,7 @@ const PROVIDER_ERROR_CODES: ReadonlySet<string> = new Set(['agent_unsupported_pr
  * Shows one run in a cancellable progress notification (cancel really cancels the run), then one
  * notification with the outcome. Runs in the background; the command that started the run has returned.
  */
-export function followRun(context: CommandContext, requestId: string, label: string, done: Promise<TerminalEvent>): void {
+export function followRun(context: CommandContext, requestId: string, label: string, done: Promise<TerminalEvent>, followUpOf?: number): void {
   const { registry, logger } = context.services;
   void vscode.window
     .withProgress({ location: vscode.ProgressLocation.Notification, title: `Tiny Backspace · ${label}`, cancellable: true }, async (progress, token) => {
@@ -38,13 +38,13 @@ export function followRun(context: CommandContext, requestId: string, label: str
     .then(undefined, (error: unknown) => logger.warn('the progress notification failed', { reason: String(error) }));
 
   void done.then(
-    (terminal) => showOutcome(context, requestId, terminal),
+    (terminal) => showOutcome(context, requestId, terminal, followUpOf),
     (error: unknown) => logger.error('a run ended without a terminal event', error),
   );
 }
 
-async function showOutcome(context: CommandContext, requestId: string, terminal: TerminalEvent): Promise<void> {
-  const notice = outcomeNotice(terminal);
+async function showOutcome(context: CommandContext, requestId: string, terminal: TerminalEvent, followUpOf: number | undefined): Promise<void> {
+  const notice = outcomeNotice(terminal, followUpOf);
   const url = notice.url !== undefined && ExternalUrlSchema.safeParse(notice.url).success ? notice.url : undefined;
   const providerProblem = terminal.kind === 'failed' && PROVIDER_ERROR_CODES.has(terminal.error.code);
   const actions = url ? [OPEN_PR, SHOW_PANEL] : notice.severity === 'error' ? [...(providerProblem ? [SET_API_KEY] : []), SHOW_PANEL, OPEN_LOGS] : [SHOW_PANEL];

@@ -51,11 +51,14 @@ export interface OutcomeNotice {
   readonly url?: string;
 }
 
-/** The one notification at the end of a run. */
-export function outcomeNotice(event: TerminalEvent): OutcomeNotice {
+/** The one notification at the end of a run; `followUpOf` names the PR a follow-up continued (issue 15). */
+export function outcomeNotice(event: TerminalEvent, followUpOf?: number): OutcomeNotice {
   switch (event.kind) {
     case 'completed':
       if (event.discarded) return { severity: 'info', message: 'Tiny Backspace: discarded. Nothing was pushed.' };
+      if (event.pr_url && followUpOf !== undefined && event.commit_sha) {
+        return { severity: 'info', message: `Tiny Backspace: added commit ${event.commit_sha.slice(0, 7)} to pull request #${event.pr_number ?? followUpOf}.`, url: event.pr_url };
+      }
       if (event.pr_url) {
         return { severity: 'info', message: `Tiny Backspace: pull request${event.pr_number ? ` #${event.pr_number}` : ''} is ready.`, url: event.pr_url };
       }

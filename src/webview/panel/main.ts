@@ -58,8 +58,11 @@ const actions: PanelActions = {
   rerun: (requestId) => host.post({ type: 'rerun', requestId }),
   editRerun: (requestId) => {
     const run = model.runs.find((candidate) => candidate.requestId === requestId);
-    if (run) compose.open(run.prompt, run.repo || undefined);
+    // A follow-up's edit continues its pull request: the host asks with the prompt filled in.
+    if (run?.followUpOf !== undefined) host.post({ type: 'follow_up', requestId, action: 'edit_prompt' });
+    else if (run) compose.open(run.prompt, run.repo || undefined);
   },
+  followUp: (requestId, action) => host.post({ type: 'follow_up', requestId, action }),
 };
 
 /** The form first, then the empty state or the runs; swapping the second never moves (or blurs) the form. */

@@ -1,4 +1,4 @@
-import type { ReviewDecision } from '../../protocol/webview-messages';
+import type { FollowUpAction, ReviewDecision } from '../../protocol/webview-messages';
 
 /** What the page's buttons do; main.ts turns these into messages to the host. */
 export interface PanelActions {
@@ -13,6 +13,8 @@ export interface PanelActions {
   clearHistory(): void;
   /** Re-run a finished run as it was. */
   rerun(requestId: string): void;
-  /** Open the multi-line prompt form with a run's prompt, to edit and run again. */
+  /** Open the multi-line prompt form with a run's prompt, to edit and run again (a follow-up: the input box). */
   editRerun(requestId: string): void;
+  /** Continue the pull request of a run: a new prompt, or its review comments (the host asks and runs). */
+  followUp(requestId: string, action: FollowUpAction): void;
 }

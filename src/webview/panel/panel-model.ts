@@ -65,6 +65,12 @@ export interface RunView {
   changedFiles: ChangedFile[];
   prUrl?: string;
   prNumber?: number;
+  /** A follow-up (issue 15): the pull request this run continues, from `run_started`. */
+  followUpOf?: number;
+  /** A follow-up that addressed the PR's review threads. */
+  addressReview: boolean;
+  /** The commit the run pushed (a follow-up's one new commit). */
+  commitSha?: string;
   branch?: string;
   error?: ErrorPayload;
   cancelReason?: string;
@@ -108,6 +114,7 @@ function newRun(requestId: string): RunView {
     changedFiles: [],
     discarded: false,
     dryRun: false,
+    addressReview: false,
     rev: 0,
   };
 }
@@ -151,6 +158,8 @@ export function applyEvent(model: PanelModel, event: RunEvent): RunView {
       run.prompt = event.prompt;
       run.startedAt = event.timestamp;
       run.dryRun = event.dry_run;
+      if (event.pull_request !== undefined) run.followUpOf = event.pull_request;
+      run.addressReview = event.address_review === true;
       break;
     case 'step_started':
       step(run, event.step).state = 'running';
@@ -215,6 +224,7 @@ export function applyEvent(model: PanelModel, event: RunEvent): RunView {
       if (event.pr_url !== undefined) run.prUrl = event.pr_url;
       if (event.pr_number !== undefined) run.prNumber = event.pr_number;
       if (event.branch !== undefined) run.branch = event.branch;
+      if (event.commit_sha !== undefined) run.commitSha = event.commit_sha;
       break;
     case 'failed':
       run.status = 'failed';
@@ -269,6 +279,20 @@ export function applySnapshot(model: PanelModel, runs: readonly RunSnapshot[], p
 
 export function selectedRun(model: PanelModel): RunView | undefined {
   return model.runs.find((run) => run.requestId === model.selectedRunId) ?? model.runs[0];
+}
+
+/** The pull request a finished run left open with its change pushed: Follow Up and Address Review Comments apply. */
+export function followablePullRequest(run: RunView): number | undefined {
+  return run.status === 'completed' && !run.discarded && run.prUrl !== undefined ? run.prNumber : undefined;
+}
+
+/** The pull request a run belongs to: the one it opened, or the one it continued. */
+export function pullRequestOf(run: RunView): number | undefined {
+  return run.prNumber ?? run.followUpOf;
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
 }
 
 export function isActive(run: RunView): boolean {

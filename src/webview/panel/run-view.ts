@@ -2,7 +2,7 @@
 // Small, so it is rebuilt on each change; the activity list below it is incremental (activity-view.ts).
 import { h, icon, button, type Child } from '../shared/dom';
 import type { PanelActions } from './panel-actions';
-import { formatCost, formatDuration, isActive, type RunStatus, type RunView, type StepState } from './panel-model';
+import { followablePullRequest, formatCost, formatDuration, isActive, shortSha, type RunStatus, type RunView, type StepState } from './panel-model';
 
 const STATUS_TEXT: Readonly<Record<RunStatus, string>> = {
   running: 'Running',
@@ -55,13 +55,46 @@ function header(run: RunView, actions: PanelActions): HTMLElement {
       statusBadge(run.status, 'run-status'),
       h('h1', { testId: 'run-prompt' }, [run.prompt || '(no prompt)']),
       h('p', { className: 'muted', testId: 'run-repo' }, [run.repo, run.dryRun ? ' · dry run' : '', run.durationMs !== undefined ? ` · ${formatDuration(run.durationMs)}` : '']),
+      run.followUpOf !== undefined
+        ? h('p', { className: 'follow-up-of', testId: 'follow-up-of', data: { pullRequest: run.followUpOf } }, [icon('git-pull-request'), ` ${run.addressReview ? 'Addressing review comments on' : 'Follow-up on'} pull request #${run.followUpOf}`])
+        : undefined,
     ]),
     h('div', { className: 'run-actions' }, [
       isActive(run) ? button('Cancel', { icon: 'stop-circle', testId: 'cancel-run', onClick: () => actions.cancel(run.requestId) }) : undefined,
-      !isActive(run) && run.prompt ? button('Re-run', { icon: 'debug-rerun', testId: 'rerun', title: 'Run the same prompt on the same repository again', onClick: () => actions.rerun(run.requestId) }) : undefined,
-      !isActive(run) && run.prompt ? button('Edit & Re-run', { icon: 'edit', testId: 'edit-rerun', title: 'Edit the prompt, then run it again', onClick: () => actions.editRerun(run.requestId) }) : undefined,
+      !isActive(run) && run.prompt ? button('Re-run', { icon: 'debug-rerun', testId: 'rerun', title: rerunTitle(run), onClick: () => actions.rerun(run.requestId) }) : undefined,
+      !isActive(run) && run.prompt ? button('Edit & Re-run', { icon: 'edit', testId: 'edit-rerun', title: run.followUpOf !== undefined ? `Edit the prompt, then add another commit to pull request #${run.followUpOf}` : 'Edit the prompt, then run it again', onClick: () => actions.editRerun(run.requestId) }) : undefined,
       button('New Run', { icon: 'add', testId: 'new-run', onClick: () => actions.newRun() }),
     ]),
+  ]);
+}
+
+function rerunTitle(run: RunView): string {
+  return run.followUpOf !== undefined ? `Run the same prompt again on pull request #${run.followUpOf} (one more commit on its branch)` : 'Run the same prompt on the same repository again';
+}
+
+/** Follow Up and Address Review Comments, for a run that left a pull request open (new or continued). */
+export function followUpActions(run: RunView, actions: PanelActions, variant: 'button' | 'icon'): HTMLElement | undefined {
+  const number = followablePullRequest(run);
+  if (number === undefined) return undefined;
+  const followUp = `Follow Up on #${number}`;
+  const review = `Address Review Comments on #${number}`;
+  return h('div', { className: variant === 'icon' ? 'follow-up-actions compact' : 'follow-up-actions review-actions', testId: variant === 'icon' ? 'history-follow-up-actions' : 'follow-up-actions' }, [
+    button(variant === 'icon' ? followUp : 'Follow Up', {
+      icon: 'comment-discussion',
+      variant: variant === 'icon' ? 'icon' : 'secondary',
+      testId: variant === 'icon' ? 'history-follow-up' : 'follow-up',
+      data: { requestId: run.requestId },
+      title: `${followUp}: a new prompt, one more commit on its branch (no new pull request)`,
+      onClick: () => actions.followUp(run.requestId, 'prompt'),
+    }),
+    button(variant === 'icon' ? review : 'Address Review Comments', {
+      icon: 'comment-unresolved',
+      variant: variant === 'icon' ? 'icon' : 'secondary',
+      testId: variant === 'icon' ? 'history-address-review' : 'address-review',
+      data: { requestId: run.requestId },
+      title: `${review}: the unresolved review threads become the task; each thread gets a reply`,
+      onClick: () => actions.followUp(run.requestId, 'address_review'),
+    }),
   ]);
 }
 
@@ -77,7 +110,7 @@ function reviewBar(run: RunView, actions: PanelActions): HTMLElement | undefined
   if (!run.reviewPending) return undefined;
   const count = run.changedFiles.length;
   return h('section', { className: 'review', testId: 'review', attrs: { 'aria-label': 'Review' } }, [
-    h('p', {}, [icon('eye'), ` Review ${count === 1 ? '1 changed file' : `${count} changed files`} before anything is pushed.`]),
+    h('p', {}, [icon('eye'), ` Review ${count === 1 ? '1 changed file' : `${count} changed files`} before anything is pushed${run.followUpOf !== undefined ? ` (one new commit on pull request #${run.followUpOf})` : ''}.`]),
     h(
       'ul',
       { className: 'file-list' },
@@ -89,7 +122,10 @@ function reviewBar(run: RunView, actions: PanelActions): HTMLElement | undefined
       ),
     ),
     h('div', { className: 'review-actions' }, [
-      button('Create Pull Request', { icon: 'git-pull-request-create', variant: 'primary', testId: 'create-pr', onClick: () => actions.decide(run.requestId, 'create') }),
+      // A follow-up opens no pull request: its Create pushes one commit to the existing one.
+      run.followUpOf !== undefined
+        ? button(`Push Commit to #${run.followUpOf}`, { icon: 'repo-push', variant: 'primary', testId: 'create-pr', onClick: () => actions.decide(run.requestId, 'create') })
+        : button('Create Pull Request', { icon: 'git-pull-request-create', variant: 'primary', testId: 'create-pr', onClick: () => actions.decide(run.requestId, 'create') }),
       button('Discard', { icon: 'discard', testId: 'discard', onClick: () => actions.decide(run.requestId, 'discard') }),
       button('Open Diff', { icon: 'diff', testId: 'open-diff', onClick: () => actions.openDiff(run.requestId) }),
     ]),
@@ -105,6 +141,10 @@ function outcome(run: RunView, actions: PanelActions): HTMLElement | undefined {
         children.push(button(`Open Pull Request${run.prNumber ? ` #${run.prNumber}` : ''}`, { icon: 'git-pull-request', variant: 'primary', testId: 'pr-link', data: { url }, title: url, onClick: () => actions.openExternal(url) }));
       } else if (run.discarded) children.push(h('p', {}, ['Discarded: nothing was pushed.']));
       else if (run.branch) children.push(h('p', {}, ['Pushed branch ', h('code', {}, [run.branch])]));
+      if (run.followUpOf !== undefined && run.commitSha && !run.discarded) {
+        children.push(h('p', { testId: 'follow-up-commit', data: { commit: run.commitSha } }, [icon('git-commit'), ' Added commit ', h('code', { title: run.commitSha }, [shortSha(run.commitSha)]), ` to #${run.followUpOf}`, ...(run.branch ? [' on ', h('code', {}, [run.branch])] : [])]));
+      }
+      children.push(followUpActions(run, actions, 'button'));
       if (run.summary) children.push(h('p', { className: 'summary', testId: 'run-summary' }, [run.summary]));
       if (run.changedFiles.length > 0) {
         children.push(
