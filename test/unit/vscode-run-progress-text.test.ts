@@ -16,6 +16,9 @@ describe('progress and outcome notifications', () => {
     assert.equal(progressMessage(stamp({ kind: 'step_started', type: 'info', step: 'agent', message: '' })), 'The agent is working…');
     assert.equal(progressMessage(stamp({ kind: 'tool', type: 'tool', step: 'agent', tool: 'Edit', filepath: 'src/app.ts', message: '' })), 'Edit src/app.ts');
     assert.match(progressMessage(stamp({ kind: 'review_required', type: 'info', message: '', changed_files: [{ path: 'a', status: 'added', additions: 1, deletions: 0 }] })) ?? '', /review of 1 file/);
+    const review = stamp({ kind: 'review_required', type: 'info', message: '', changed_files: [{ path: 'a', status: 'added', additions: 1, deletions: 0 }] });
+    assert.match(progressMessage(review) ?? '', /Create Pull Request or Discard/);
+    assert.match(progressMessage(review, 12) ?? '', /Push Commit to #12 or Discard/, 'a follow-up opens no pull request');
     assert.equal(progressMessage(stamp({ kind: 'ai_message', type: 'ai_message', provider: 'anthropic', message: 'hello' })), undefined);
     assert.equal(progressMessage(stamp({ kind: 'step_progress', type: 'info', step: 'clone', message: 'Cloned\n  main   at abc' })), 'Cloned main at abc');
   });

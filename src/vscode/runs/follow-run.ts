@@ -27,7 +27,7 @@ export function followRun(context: CommandContext, requestId: string, label: str
         for await (const event of registry.events(requestId, 0, stop.signal)) {
           const increment = Math.max(0, event.progress - reported);
           reported = Math.max(reported, event.progress);
-          const message = progressMessage(event);
+          const message = progressMessage(event, followUpOf);
           if (message !== undefined || increment > 0) progress.report({ ...(message !== undefined ? { message } : {}), increment });
         }
       } finally {

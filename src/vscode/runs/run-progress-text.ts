@@ -22,8 +22,11 @@ function oneLine(text: string, max = 90): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** What the progress notification says for an event; undefined leaves the previous text (AI deltas, usage). */
-export function progressMessage(event: RunEvent): string | undefined {
+/**
+ * What the progress notification says for an event; undefined leaves the previous text (AI deltas,
+ * usage). `followUpOf`: the pull request a follow-up continues, whose review pushes a commit to it.
+ */
+export function progressMessage(event: RunEvent, followUpOf?: number): string | undefined {
   switch (event.kind) {
     case 'run_started':
       return 'Starting…';
@@ -36,7 +39,7 @@ export function progressMessage(event: RunEvent): string | undefined {
     case 'thinking':
       return event.topic === 'provider' || event.topic === 'fallback' ? oneLine(event.message) : undefined;
     case 'review_required':
-      return `Waiting for your review of ${event.changed_files.length} file(s): Create Pull Request or Discard.`;
+      return `Waiting for your review of ${event.changed_files.length} file(s): ${followUpOf !== undefined ? `Push Commit to #${followUpOf}` : 'Create Pull Request'} or Discard.`;
     case 'checks':
       return 'Checks finished.';
     default:
