@@ -1,7 +1,7 @@
 // Run traces: one owner-only JSON-lines file per request id, every event in order, redacted, readable
 // back as typed events; retention prunes the oldest; a registry subscription feeds it.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -93,6 +93,18 @@ test('retention keeps the newest maxTraces files', async () => {
   for (const event of runEvents('t4', 'zzzzzzzz')) second.record(event);
   await second.close();
   assert.deepEqual((await readdir(path.join(dir, 'traces'))).sort(), ['t2.jsonl', 't3.jsonl', 't4.jsonl']);
+});
+
+test('retention counts a trace once when the first directory listing already sees it', async () => {
+  // The first listing races the opens of the runs that start right after: their files can already be on
+  // disk (here: left by an earlier process). Counted twice, they pushed live traces out of retention.
+  const dir = await logDir();
+  await mkdir(path.join(dir, 'traces'), { recursive: true });
+  for (const id of ['t2', 't3']) await writeFile(path.join(dir, 'traces', `${id}.jsonl`), '');
+  const recorder = new TraceRecorder({ logDir: dir, maxTraces: 3 });
+  for (const id of ['t1', 't2', 't3']) for (const event of runEvents(id, 'zzzzzzzz')) recorder.record(event);
+  await recorder.close();
+  assert.deepEqual((await readdir(path.join(dir, 'traces'))).sort(), ['t1.jsonl', 't2.jsonl', 't3.jsonl']);
 });
 
 test('attachTraceRecorder records every event a registry publishes until disposed', async () => {

@@ -111,6 +111,9 @@ export class TraceRecorder {
       const stamped = await Promise.all(names.map(async (name) => ({ name, time: (await stat(path.join(this.dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })));
       this.known = stamped.sort((a, b) => a.time - b.time).map((entry) => entry.name);
     }
+    // The first listing can already see files of runs opened since (their opens race it): a name is
+    // known once, at its newest position, or retention would count it twice and delete live history.
+    this.known = this.known.filter((name) => name !== justOpened);
     this.known.push(justOpened);
     if (this.known.length <= max) return;
     const active = new Set([...this.open.keys()].map((id) => `${id}.jsonl`));
