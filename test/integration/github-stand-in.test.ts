@@ -298,10 +298,8 @@ test('createRepo commits a thousand nested files and close() removes everything'
   const files: Record<string, string> = {};
   for (let i = 0; i < 1000; i++) files[`pkg${i % 10}/dir${i % 7}/file-${i}.txt`] = `content ${i}\n`;
   files['odd dir/qu"ote\\ é.txt'] = 'ünïcode\n';
-  const started = Date.now();
+  // No timing assertion (the brief forbids them; it flaked under load): the content checks below are the test.
   const { barePath, headSha } = await own.createRepo('big', 'tree', { defaultBranch: 'trunk', files });
-  const elapsed = Date.now() - started;
-  assert.ok(elapsed < 1000, `createRepo took ${elapsed} ms`);
   assert.match(headSha, /^[0-9a-f]{40}$/);
   assert.equal(await own.branchSha('big', 'tree', 'trunk'), headSha);
   assert.deepEqual(await own.readBranchFiles('big', 'tree', 'trunk'), files);

@@ -57,12 +57,6 @@ const editFileTool = {
 
 const editInput = { path: 'src/a.ts', old_str: 'const foo = 1;', new_str: 'const bar = 1;' };
 
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
 describe('Anthropic stand-in with @anthropic-ai/sdk', () => {
   test('streamed text arrives in several deltas and reassembles, with cache usage reported', async (t) => {
     const text = 'I will rename foo to bar — then run the tests. ✓';
@@ -178,15 +172,15 @@ describe('Anthropic stand-in with @anthropic-ai/sdk', () => {
     assert.deepEqual(seen, ['message_start', 'content_block_start', 'content_block_delta']);
     assert.ok(rawAbort.signal.aborted);
 
-    const { ms } = await timed(() => standIn.close());
-    assert.ok(ms < 1000, `close() took ${ms} ms`);
+    // close() must not wait for the open stream: if it did, this would hang until the test timeout.
+    await standIn.close();
   });
 
   test('close() ends a stall the client is still waiting on; the SDK surfaces a bare TypeError', async (t) => {
     const standIn = await anthropicStandIn(t, [{ kind: 'stall_after_headers' }]);
     const raw = await anthropicClient(standIn).messages.create({ ...claudeRequest, stream: true });
-    const { ms } = await timed(() => standIn.close());
-    assert.ok(ms < 1000, `close() took ${ms} ms`);
+    // close() must not wait for the open stream: if it did, this would hang until the test timeout.
+    await standIn.close();
 
     await assert.rejects(
       (async () => {
@@ -259,8 +253,8 @@ describe('Anthropic stand-in with @anthropic-ai/sdk', () => {
     assert.equal(standIn.remaining(), Number.POSITIVE_INFINITY);
 
     await assert.rejects(client.messages.create(claudeRequest, { timeout: 100 }), Anthropic.APIConnectionTimeoutError);
-    const { ms } = await timed(() => standIn.close());
-    assert.ok(ms < 1000, `close() took ${ms} ms`);
+    // close() must not wait for the open stream: if it did, this would hang until the test timeout.
+    await standIn.close();
   });
 });
 
@@ -435,8 +429,8 @@ describe('OpenAI stand-in with openai', () => {
     helper.on('content', () => helperAbort.abort());
     await assert.rejects(helper.finalChatCompletion(), OpenAI.APIUserAbortError);
 
-    const { ms } = await timed(() => standIn.close());
-    assert.ok(ms < 1000, `close() took ${ms} ms`);
+    // close() must not wait for the open stream: if it did, this would hang until the test timeout.
+    await standIn.close();
   });
 
   test('a wrong key gets 401 invalid_api_key', async (t) => {
