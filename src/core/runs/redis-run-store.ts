@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { isTerminalEvent, type RunEvent } from '../../protocol/run-events';
 import type { Disposable, RunSummary } from './run-registry';
 import { DEFAULT_STORE_LIMITS, RunStoreError, type CancelRequest, type RunStore, type RunStoreLimits, type StoredRunStart } from './run-store';
-import { RedisRunWriter, type RecordWrite } from './redis-run-writer';
+import { DELTA_FLUSH_MS, RedisRunWriter, type RecordWrite } from './redis-run-writer';
 import { decodeRecord, encodeRecord, entryId, patchRefsOf } from './redis-stream-records';
 import { expandRecord, lastSeq, type StoredRecord } from './stored-records';
 import { initialSummary } from './summarize-run';
@@ -49,6 +49,8 @@ export interface RedisRunStoreOptions {
   /** Key prefix, so several deployments can share one Redis. */
   readonly prefix?: string;
   readonly limits?: Partial<RunStoreLimits>;
+  /** How long deltas wait to be written as one group (default `DELTA_FLUSH_MS`, 100 ms). */
+  readonly deltaFlushMs?: number;
 }
 
 interface StreamEntry {
@@ -73,11 +75,14 @@ export class RedisRunStore implements RunStore {
   private readonly cancelListeners = new Set<(request: CancelRequest) => void>();
   private readonly tails = new Set<Client>();
 
+  private readonly deltaFlushMs: number;
+
   private constructor(
     private readonly client: Client,
     options: RedisRunStoreOptions,
   ) {
     this.prefix = options.prefix ?? 'tiny-backspace:';
+    this.deltaFlushMs = options.deltaFlushMs ?? DELTA_FLUSH_MS;
     this.limits = { ...DEFAULT_STORE_LIMITS, ...options.limits };
   }
 
@@ -97,7 +102,7 @@ export class RedisRunStore implements RunStore {
     const admitted = await this.client.sendCommand<number>(['EVAL', ADMIT, '1', this.key('admitted'), String(this.limits.maxActiveRuns), String(this.limits.admissionLeaseMs), run.requestId]);
     if (admitted !== 1) return false;
     const summary = initialSummary(run.requestId, run.request, run.startedAt);
-    this.writers.set(run.requestId, new RedisRunWriter(run.requestId, summary, this.limits, (write) => this.writeRecords(run.requestId, write)));
+    this.writers.set(run.requestId, new RedisRunWriter(run.requestId, summary, this.limits, (write) => this.writeRecords(run.requestId, write), this.deltaFlushMs));
     await this.client
       .multi()
       .set(this.key('run', run.requestId, 'summary'), JSON.stringify(summary))

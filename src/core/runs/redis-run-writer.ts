@@ -52,6 +52,7 @@ export class RedisRunWriter {
     summary: RunSummary,
     private readonly limits: RunStoreLimits,
     private readonly write: (write: RecordWrite) => Promise<void>,
+    private readonly flushMs: number = DELTA_FLUSH_MS,
   ) {
     this.summary = summary;
   }
@@ -75,7 +76,7 @@ export class RedisRunWriter {
       const bytes = Buffer.byteLength(event.message);
       chargeAppend(this.requestId, this.limits, this.footprint, { newRecord: true, bytes, blobBytes: 0, terminal });
       const previous = this.takePending();
-      this.pending = { group, bytes, timer: setTimeout(() => void this.flush().catch(() => undefined), DELTA_FLUSH_MS) };
+      this.pending = { group, bytes, timer: setTimeout(() => void this.flush().catch(() => undefined), this.flushMs) };
       this.pending.timer.unref();
       this.accept(event);
       if (previous) await this.enqueue({ records: [previous], summary: this.summary, terminal: false });
