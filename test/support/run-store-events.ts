@@ -10,7 +10,7 @@ export class RunEventScript {
 
   constructor(readonly requestId: string) {}
 
-  private base(timestamp?: string) {
+  private base(timestamp?: string): { version: typeof RUN_EVENT_SCHEMA_VERSION; seq: number; request_id: string; timestamp: string } {
     const seq = this.events.length + 1;
     return { version: RUN_EVENT_SCHEMA_VERSION, seq, request_id: this.requestId, timestamp: timestamp ?? new Date(this.start + seq * 7).toISOString() };
   }

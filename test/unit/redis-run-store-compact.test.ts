@@ -117,7 +117,7 @@ test('the patch is one key beside the run, never inside the stream, read back wh
   assert.match(blob, /blob:sha256:[0-9a-f]{64}$/);
   assert.equal(await admin.get(blob), patch);
   const entries = await admin.xRange(`${prefix}run:patched:events`, '-', '+');
-  const streamBytes = entries.reduce((sum, entry) => sum + Object.values(entry.message).join('').length, 0);
+  const streamBytes = (entries ?? []).reduce((sum, entry) => sum + Object.values(entry.message).join('').length, 0);
   assert.ok(streamBytes < 4_000, `the stream holds ${streamBytes} characters`);
   assert.deepStrictEqual(await reader.read(script.requestId, 0), script.events);
   // The blob lives exactly as long as the run's events and summary.
