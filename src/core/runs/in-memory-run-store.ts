@@ -77,9 +77,10 @@ export class InMemoryRunStore implements RunStore {
     const last = run.records.at(-1);
     if (last !== undefined && event.seq <= lastSeq(last)) throw new RunStoreError(`Run ${event.request_id} got event ${event.seq} after event ${lastSeq(last)}: events are appended in seq order.`);
     const terminal = isTerminalEvent(event);
-    if (last?.kind === 'deltas' && continuesGroup(last, event)) {
+    const millis = last?.kind === 'deltas' ? continuesGroup(last, event) : undefined;
+    if (last?.kind === 'deltas' && millis !== undefined && event.kind === 'ai_message') {
       chargeAppend(event.request_id, this.limits, run.footprint, { newRecord: false, bytes: Buffer.byteLength(event.message), blobBytes: 0, terminal });
-      addDelta(last, event);
+      addDelta(last, event, millis);
     } else {
       this.appendRecord(run, event, terminal);
     }

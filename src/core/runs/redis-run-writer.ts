@@ -62,10 +62,11 @@ export class RedisRunWriter {
     if (event.seq <= this.lastAppended) throw new RunStoreError(`Run ${this.requestId} got event ${event.seq} after event ${this.lastAppended}: events are appended in seq order.`);
     const terminal = isTerminalEvent(event);
     const pending = this.pending;
-    if (pending && continuesGroup(pending.group, event)) {
+    const millis = pending ? continuesGroup(pending.group, event) : undefined;
+    if (pending && millis !== undefined && event.kind === 'ai_message') {
       const bytes = Buffer.byteLength(event.message);
       chargeAppend(this.requestId, this.limits, this.footprint, { newRecord: false, bytes, blobBytes: 0, terminal });
-      addDelta(pending.group, event);
+      addDelta(pending.group, event, millis);
       pending.bytes += bytes;
       this.accept(event);
       if (pending.group.text.length >= MAX_GROUP_DELTAS || pending.bytes >= MAX_GROUP_BYTES) await this.flush();

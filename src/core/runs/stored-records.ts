@@ -44,10 +44,11 @@ function exactMillis(timestamp: string): number | undefined {
   return new Date(millis).toISOString() === timestamp ? millis : undefined;
 }
 
-function isGroupable(event: RunEvent): event is TextDelta & { step: NonNullable<TextDelta['step']> } {
-  if (event.kind !== 'ai_message' || event.step === undefined) return false;
-  for (const key of Object.keys(event)) if (!DELTA_KEYS.has(key)) return false;
-  return exactMillis(event.timestamp) !== undefined;
+/** The delta's time in epoch milliseconds when it can join a group, else undefined (it is kept whole). */
+function groupableMillis(event: RunEvent): number | undefined {
+  if (event.kind !== 'ai_message' || event.step === undefined) return undefined;
+  for (const key in event) if (!DELTA_KEYS.has(key)) return undefined;
+  return exactMillis(event.timestamp);
 }
 
 export function firstSeq(record: StoredRecord): number {
@@ -60,7 +61,8 @@ export function lastSeq(record: StoredRecord): number {
 
 /** A new group holding this one delta, or undefined when the event cannot be grouped. */
 export function startGroup(event: RunEvent): DeltaGroup | undefined {
-  if (!isGroupable(event)) return undefined;
+  const millis = groupableMillis(event);
+  if (millis === undefined || event.kind !== 'ai_message' || event.step === undefined) return undefined;
   return {
     kind: 'deltas',
     first: event.seq,
@@ -71,21 +73,25 @@ export function startGroup(event: RunEvent): DeltaGroup | undefined {
     provider: event.provider,
     progress: event.progress,
     text: [event.message],
-    at: [exactMillis(event.timestamp) as number],
+    at: [millis],
   };
 }
 
-/** The delta continues the group: groupable, the next seq, and the same run, step, provider, type, progress. */
-export function continuesGroup(group: DeltaGroup, event: RunEvent): event is TextDelta {
-  if (!isGroupable(event) || event.seq !== lastSeq(group) + 1) return false;
-  if (event.request_id !== group.request_id || event.version !== group.version || event.type !== group.type) return false;
-  return event.step === group.step && event.provider === group.provider && event.progress === group.progress;
+/**
+ * When the delta continues the group (groupable, the next seq, the same run, step, provider, type and
+ * progress), its time in epoch milliseconds, to pass to `addDelta`; else undefined.
+ */
+export function continuesGroup(group: DeltaGroup, event: RunEvent): number | undefined {
+  if (event.kind !== 'ai_message' || event.seq !== lastSeq(group) + 1) return undefined;
+  if (event.request_id !== group.request_id || event.version !== group.version || event.type !== group.type) return undefined;
+  if (event.step !== group.step || event.provider !== group.provider || event.progress !== group.progress) return undefined;
+  return groupableMillis(event);
 }
 
-/** Adds a delta that `continuesGroup` accepted. */
-export function addDelta(group: DeltaGroup, event: TextDelta): void {
+/** Adds a delta that `continuesGroup` accepted, with the time it returned. */
+export function addDelta(group: DeltaGroup, event: TextDelta, millis: number): void {
   group.text.push(event.message);
-  group.at.push(exactMillis(event.timestamp) as number);
+  group.at.push(millis);
 }
 
 /** Delta `index` of the group, rebuilt as it was appended. */
