@@ -4,6 +4,7 @@
 // replay in full and from the middle (a `Last-Event-ID` reconnect), and to serve 50 tailers that follow
 // the run live while it is appended. The baseline figures are the store before deltas were coalesced and
 // the patch kept once, measured here on this same input.
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -81,7 +82,6 @@ export function* conversationEvents(requestId: string, turns = TURNS, deltasPerT
   };
 }
 
-const EVENT_COUNT = 2 + TURNS * (DELTAS_PER_TURN + 1) + 1;
 
 async function drain(iterable: AsyncIterable<RunEvent>): Promise<number> {
   let count = 0;
@@ -99,46 +99,83 @@ async function timeRepeated(work: () => Promise<unknown>): Promise<number> {
   return median(times);
 }
 
+/** Live tailing is measured on a short run and on the full one, to show how its cost grows. */
+const LIVE_TURNS: readonly number[] = [4, 10, TURNS];
+
+function eventCount(turns: number): number {
+  return 2 + turns * (DELTAS_PER_TURN + 1) + 1;
+}
+
 interface StoreFigures {
   readonly heapMb: number;
   readonly appendMs: number;
   readonly fullReplayMs: number;
   readonly middleReplayMs: number;
-  readonly liveTailersMs: number;
+  /** By number of deltas: tailers on the appending instance, and (Redis) on another instance. */
+  readonly live: ReadonlyArray<{ readonly deltas: number; readonly localMs: number; readonly remoteMs?: number }>;
 }
 
-async function measure(open: () => Promise<RunStore>, storedBytes: () => Promise<number>): Promise<StoreFigures> {
+const START = { request: { repoUrl: 'https://github.com/octo/widgets', prompt: 'p' } };
+
+/**
+ * `TAILERS` tailers on `readers` follow a run from its first event while `writer` appends it, each event
+ * in its own turn of the event loop as a model's deltas arrive, so every tailer wakes on every event.
+ */
+async function followLive(writer: RunStore, readers: RunStore, requestId: string, turns: number): Promise<number> {
+  await writer.admit({ requestId, ...START, startedAt: Date.now() });
+  const controller = new AbortController();
+  setMaxListeners(TAILERS * 2, controller.signal);
+  const started = performance.now();
+  const tailers = Array.from({ length: TAILERS }, () => drain(readers.tail(requestId, 0, controller.signal)));
+  for (const event of conversationEvents(requestId, turns)) {
+    await writer.append(event);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const counts = await Promise.all(tailers);
+  const elapsed = performance.now() - started;
+  if (counts.some((count) => count !== eventCount(turns))) throw new Error(`a live tailer lost events: ${counts.join(',')}`);
+  await writer.release(requestId);
+  return elapsed;
+}
+
+async function measure(open: (name: string) => Promise<RunStore>, storedBytes: () => Promise<number>, remote: boolean): Promise<StoreFigures> {
   const requestId = 'bench-run';
-  const middle = Math.floor(EVENT_COUNT / 2) + 3;
-  const store = await open();
+  const total = eventCount(TURNS);
+  const middle = Math.floor(total / 2) + 3;
+  const store = await open('kept');
   const heapBefore = heapUsed();
   const redisBefore = await storedBytes();
-  await store.admit({ requestId, request: { repoUrl: 'https://github.com/octo/widgets', prompt: 'p' }, startedAt: Date.now() });
-  let started = performance.now();
+  await store.admit({ requestId, ...START, startedAt: Date.now() });
+  const started = performance.now();
   for (const event of conversationEvents(requestId)) await store.append(event);
   const appendMs = performance.now() - started;
+  await store.release(requestId);
   const heapMb = (heapUsed() - heapBefore + (await storedBytes()) - redisBefore) / 1024 / 1024;
   const fullReplayMs = await timeRepeated(async () => {
-    if ((await store.read(requestId, 0)).length !== EVENT_COUNT) throw new Error('full replay lost events');
+    if ((await store.read(requestId, 0)).length !== total) throw new Error('full replay lost events');
   });
   const middleReplayMs = await timeRepeated(async () => {
-    if ((await store.read(requestId, middle)).length !== EVENT_COUNT - middle) throw new Error('middle replay lost events');
+    if ((await store.read(requestId, middle)).length !== total - middle) throw new Error('middle replay lost events');
   });
   await store.close();
 
-  // 50 tailers follow a second run from its first event while it is appended.
-  const live = await open();
-  const liveId = 'bench-live';
-  await live.admit({ requestId: liveId, request: { repoUrl: 'https://github.com/octo/widgets', prompt: 'p' }, startedAt: Date.now() });
-  const controller = new AbortController();
-  started = performance.now();
-  const tailers = Array.from({ length: TAILERS }, () => drain(live.tail(liveId, 0, controller.signal)));
-  for (const event of conversationEvents(liveId)) await live.append(event);
-  const counts = await Promise.all(tailers);
-  const liveTailersMs = performance.now() - started;
-  if (counts.some((count) => count !== EVENT_COUNT)) throw new Error(`a live tailer lost events: ${counts.join(',')}`);
-  await live.close();
-  return { heapMb, appendMs, fullReplayMs, middleReplayMs, liveTailersMs };
+  const live: Array<{ deltas: number; localMs: number; remoteMs?: number }> = [];
+  for (const turns of LIVE_TURNS) {
+    const local = await open(`live-${turns}`);
+    const localMs = await followLive(local, local, 'bench-live', turns);
+    await local.close();
+    if (!remote) {
+      live.push({ deltas: turns * DELTAS_PER_TURN, localMs });
+      continue;
+    }
+    // The same with the tailers on a second instance of the store (another `serve` on the same Redis).
+    const writer = await open(`remote-${turns}`);
+    const readers = await open(`remote-${turns}`);
+    const remoteMs = await followLive(writer, readers, 'bench-remote', turns);
+    await Promise.all([writer.close(), readers.close()]);
+    live.push({ deltas: turns * DELTAS_PER_TURN, localMs, remoteMs });
+  }
+  return { heapMb, appendMs, fullReplayMs, middleReplayMs, live };
 }
 
 function round(value: number): number {
@@ -149,31 +186,36 @@ export async function benchRunStore(): Promise<Record<string, number | string>> 
   const memory = await measure(
     async () => new InMemoryRunStore(),
     async () => 0,
+    false,
   );
   const redis = await startRedisServer();
   const admin = createClient({ url: redis.url });
   await admin.connect();
   try {
     const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1] ?? 0);
-    let prefix = 0;
-    const figures = await measure(
-      async () => RedisRunStore.connect({ url: redis.url, prefix: `bench-${(prefix += 1)}:` }),
+    const redisFigures = await measure(
+      async (name) => RedisRunStore.connect({ url: redis.url, prefix: `bench-${name}:` }),
       usedMemory,
+      true,
     );
-    return {
+    const figures: Record<string, number | string> = {
       'input: deltas / other events / patch': `${TURNS * DELTAS_PER_TURN} / ${TURNS + 3} / ${PATCH_BYTES / 1024 / 1024} MB`,
       'baseline (before coalescing), measured here': JSON.stringify(BASELINE),
       'memory store: heap kept (MB)': round(memory.heapMb),
       'memory store: append all (ms)': round(memory.appendMs),
       'memory store: full replay (ms, median of 5)': round(memory.fullReplayMs),
       'memory store: replay from the middle (ms)': round(memory.middleReplayMs),
-      [`memory store: ${TAILERS} live tailers, whole run (ms)`]: round(memory.liveTailersMs),
-      'redis store: used_memory + heap kept (MB)': round(figures.heapMb),
-      'redis store: append all (ms)': round(figures.appendMs),
-      'redis store: full replay (ms, median of 5)': round(figures.fullReplayMs),
-      'redis store: replay from the middle (ms)': round(figures.middleReplayMs),
-      [`redis store: ${TAILERS} live tailers, whole run (ms)`]: round(figures.liveTailersMs),
+      'redis store: used_memory + heap kept (MB)': round(redisFigures.heapMb),
+      'redis store: append all (ms)': round(redisFigures.appendMs),
+      'redis store: full replay (ms, median of 5)': round(redisFigures.fullReplayMs),
+      'redis store: replay from the middle (ms)': round(redisFigures.middleReplayMs),
     };
+    for (const { deltas, localMs } of memory.live) figures[`memory store: ${TAILERS} live tailers, ${deltas} deltas (ms)`] = round(localMs);
+    for (const { deltas, localMs, remoteMs } of redisFigures.live) {
+      figures[`redis store: ${TAILERS} live tailers on the appending instance, ${deltas} deltas (ms)`] = round(localMs);
+      figures[`redis store: ${TAILERS} live tailers on another instance, ${deltas} deltas (ms)`] = round(remoteMs ?? Number.NaN);
+    }
+    return figures;
   } finally {
     await admin.close();
     await redis.stop();
