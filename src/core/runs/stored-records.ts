@@ -94,13 +94,32 @@ export function addDelta(group: DeltaGroup, event: TextDelta, millis: number): v
   group.at.push(millis);
 }
 
+/**
+ * ISO timestamps of consecutive deltas mostly share their second: rebuilding each one with `toISOString`
+ * was most of a replay's cost, so the text up to the milliseconds is kept from the previous delta.
+ */
+class IsoTimes {
+  private second = Number.NaN;
+  private prefix = '';
+
+  format(millis: number): string {
+    if (millis < 0 || !Number.isInteger(millis)) return new Date(millis).toISOString();
+    const second = Math.floor(millis / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.prefix = new Date(second * 1000).toISOString().slice(0, -4);
+    }
+    return `${this.prefix}${String(millis % 1000).padStart(3, '0')}Z`;
+  }
+}
+
 /** Delta `index` of the group, rebuilt as it was appended. */
-export function deltaAt(group: DeltaGroup, index: number): TextDelta {
+export function deltaAt(group: DeltaGroup, index: number, times: IsoTimes = new IsoTimes()): TextDelta {
   return {
     version: group.version,
     seq: group.first + index,
     request_id: group.request_id,
-    timestamp: new Date(group.at[index] ?? 0).toISOString(),
+    timestamp: times.format(group.at[index] ?? 0),
     type: group.type,
     message: group.text[index] ?? '',
     step: group.step,
@@ -113,7 +132,8 @@ export function deltaAt(group: DeltaGroup, index: number): TextDelta {
 /** The record's events with `seq > afterSeq`, the patch put back from `patchOf`. */
 export function expandRecord(record: StoredRecord, afterSeq: number, patchOf: (ref: string) => string, into: RunEvent[] = []): RunEvent[] {
   if (record.kind === 'deltas') {
-    for (let index = Math.max(0, afterSeq + 1 - record.first); index < record.text.length; index += 1) into.push(deltaAt(record, index));
+    const times = new IsoTimes();
+    for (let index = Math.max(0, afterSeq + 1 - record.first); index < record.text.length; index += 1) into.push(deltaAt(record, index, times));
     return into;
   }
   if (record.event.seq <= afterSeq) return into;
