@@ -76,6 +76,7 @@ export class RedisRunStore implements RunStore {
   private readonly tails = new Set<Client>();
 
   private readonly deltaFlushMs: number;
+  private closed = false;
 
   private constructor(
     private readonly client: Client,
@@ -133,6 +134,7 @@ export class RedisRunStore implements RunStore {
   }
 
   async append(event: RunEvent): Promise<void> {
+    if (this.closed) throw new RunStoreError(`Run ${event.request_id} cannot be stored: the store is closed.`);
     const writer = this.writers.get(event.request_id);
     if (!writer) throw new RunStoreError(`Run ${event.request_id} was not admitted by this instance.`);
     await writer.append(event);
@@ -231,7 +233,7 @@ export class RedisRunStore implements RunStore {
         if (isTerminalEvent(event)) return;
       }
     }
-    if (signal.aborted) return;
+    if (signal.aborted || this.closed) return;
     // Another instance appends it (or it has finished): read what is stored, then block on new entries.
     const stored = await this.readStored(requestId, last);
     for (const event of stored.events) {
@@ -240,6 +242,8 @@ export class RedisRunStore implements RunStore {
       if (isTerminalEvent(event)) return;
     }
     let cursor = stored.lastEntry ?? `0-${last}`;
+    // A store closing while this tail read must not be left with a connection no one closes.
+    if (this.closed) return;
     // Blocking reads hold their connection, so each tail gets its own; aborting destroys it at once.
     const reader = this.client.duplicate();
     reader.on('error', () => undefined);
@@ -322,6 +326,7 @@ export class RedisRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     // Buffered deltas are written before the connection goes.
     const writers = [...this.writers.values()];
     await Promise.allSettled(writers.map((writer) => writer.flush()));
