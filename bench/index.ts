@@ -14,6 +14,7 @@ const SUITES: ReadonlyArray<readonly [string, string, string]> = [
   ['Local SSE server (issue: server)', './server', 'benchServer'],
   ['Logging overhead (issue: observability)', './logging', 'benchLogging'],
   ['GitHub limits per token: 50 PRs, 50 tokens (issue: team server)', './github-throttle', 'benchGitHubThrottle'],
+  ['Run store: 20,000 deltas and a 2 MB patch, memory and Redis (issue 14: bounded memory)', './run-store', 'benchRunStore'],
   ['Health report over a full log directory (issue: team server)', './health-report', 'benchHealthReport'],
   ['Extension bundle and activation (issue: extension)', './activation', 'benchActivation'],
   ['Sandbox import of a 100,000-entry checkout (issue: isolation)', './sandbox-import', 'benchSandboxImport'],

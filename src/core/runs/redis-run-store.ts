@@ -1,8 +1,11 @@
 import { createClient } from 'redis';
-import { isTerminalEvent, RunEventSchema, type RunEvent } from '../../protocol/run-events';
+import { isTerminalEvent, type RunEvent } from '../../protocol/run-events';
 import type { Disposable, RunSummary } from './run-registry';
 import { DEFAULT_STORE_LIMITS, RunStoreError, type CancelRequest, type RunStore, type RunStoreLimits, type StoredRunStart } from './run-store';
-import { foldSummary, initialSummary } from './summarize-run';
+import { DELTA_FLUSH_MS, RedisRunWriter, type RecordWrite } from './redis-run-writer';
+import { decodeRecord, encodeRecord, entryId, patchRefsOf } from './redis-stream-records';
+import { expandRecord, lastSeq, type StoredRecord } from './stored-records';
+import { initialSummary } from './summarize-run';
 
 function makeClient(url: string) {
   return createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2_000) } });
@@ -46,27 +49,41 @@ export interface RedisRunStoreOptions {
   /** Key prefix, so several deployments can share one Redis. */
   readonly prefix?: string;
   readonly limits?: Partial<RunStoreLimits>;
+  /** How long deltas wait to be written as one group (default `DELTA_FLUSH_MS`, 100 ms). */
+  readonly deltaFlushMs?: number;
+}
+
+interface StreamEntry {
+  readonly id: string;
+  readonly message: Record<string, string>;
 }
 
 /**
- * Runs in Redis: each run's events are a stream (`XADD` with the event's seq as the entry id, so replay
- * after any Last-Event-ID is one exact `XRANGE`), its summary a string updated as events are appended,
- * admission a sorted set of leases, and cancel requests a pub/sub channel every instance listens on.
+ * Runs in Redis: each run's events are a stream of records (`XADD` with the record's first seq as the
+ * entry id: one entry per event, one per group of consecutive text deltas), the patch of its terminal
+ * event a content-addressed string key beside it with the same retention, its summary a string updated
+ * as events are written, admission a sorted set of leases, and cancel requests a pub/sub channel every
+ * instance listens on. Replay after any Last-Event-ID is one `XREVRANGE … COUNT 1` (the record that
+ * may straddle it) and one `XRANGE`, exact to the event.
  */
 export class RedisRunStore implements RunStore {
   readonly limits: RunStoreLimits;
   private readonly prefix: string;
-  /** Summaries of the runs this instance appends to: the executor is a run's only writer. */
-  private readonly writing = new Map<string, RunSummary>();
+  /** The runs this instance appends to: the executor is a run's only writer. */
+  private readonly writers = new Map<string, RedisRunWriter>();
   private subscriber: Client | undefined;
   private readonly cancelListeners = new Set<(request: CancelRequest) => void>();
   private readonly tails = new Set<Client>();
+
+  private readonly deltaFlushMs: number;
+  private closed = false;
 
   private constructor(
     private readonly client: Client,
     options: RedisRunStoreOptions,
   ) {
     this.prefix = options.prefix ?? 'tiny-backspace:';
+    this.deltaFlushMs = options.deltaFlushMs ?? DELTA_FLUSH_MS;
     this.limits = { ...DEFAULT_STORE_LIMITS, ...options.limits };
   }
 
@@ -86,7 +103,7 @@ export class RedisRunStore implements RunStore {
     const admitted = await this.client.sendCommand<number>(['EVAL', ADMIT, '1', this.key('admitted'), String(this.limits.maxActiveRuns), String(this.limits.admissionLeaseMs), run.requestId]);
     if (admitted !== 1) return false;
     const summary = initialSummary(run.requestId, run.request, run.startedAt);
-    this.writing.set(run.requestId, summary);
+    this.writers.set(run.requestId, new RedisRunWriter(run.requestId, summary, this.limits, (write) => this.writeRecords(run.requestId, write), this.deltaFlushMs));
     await this.client
       .multi()
       .set(this.key('run', run.requestId, 'summary'), JSON.stringify(summary))
@@ -101,8 +118,15 @@ export class RedisRunStore implements RunStore {
   }
 
   async release(requestId: string): Promise<void> {
-    this.writing.delete(requestId);
-    await this.client.zRem(this.key('admitted'), requestId);
+    const writer = this.writers.get(requestId);
+    try {
+      await writer?.flush();
+    } finally {
+      this.writers.delete(requestId);
+      // Local tails go on reading from Redis, where everything is now.
+      writer?.wakeAll();
+      await this.client.zRem(this.key('admitted'), requestId);
+    }
   }
 
   async activeCount(): Promise<number> {
@@ -110,36 +134,116 @@ export class RedisRunStore implements RunStore {
   }
 
   async append(event: RunEvent): Promise<void> {
-    const requestId = event.request_id;
-    const current = this.writing.get(requestId);
-    if (!current) throw new RunStoreError(`Run ${requestId} was not admitted by this instance.`);
-    if (event.seq > this.limits.maxEventsPerRun && !isTerminalEvent(event)) {
-      throw new RunStoreError(`Run ${requestId} reached the store's bound of ${this.limits.maxEventsPerRun} events.`);
-    }
-    const summary = foldSummary(current, event);
-    this.writing.set(requestId, summary);
+    if (this.closed) throw new RunStoreError(`Run ${event.request_id} cannot be stored: the store is closed.`);
+    const writer = this.writers.get(event.request_id);
+    if (!writer) throw new RunStoreError(`Run ${event.request_id} was not admitted by this instance.`);
+    await writer.append(event);
+  }
+
+  /** One write of a run's records, its summary, and with the terminal event its patch and expiry. */
+  private async writeRecords(requestId: string, write: RecordWrite): Promise<void> {
     const events = this.key('run', requestId, 'events');
     const summaryKey = this.key('run', requestId, 'summary');
-    const write = this.client.multi().xAdd(events, `0-${event.seq}`, { e: JSON.stringify(event) }).set(summaryKey, JSON.stringify(summary));
-    if (isTerminalEvent(event)) {
-      // Finished runs stay readable for the retention period, then Redis drops them.
-      write.pExpire(events, this.limits.retainFinishedMs).pExpire(summaryKey, this.limits.retainFinishedMs);
+    const multi = this.client.multi();
+    for (const record of write.records) multi.xAdd(events, entryId(record), encodeRecord(record));
+    if (write.patch) {
+      // Kept once, beside the run, for as long as the run: the stream entry names it.
+      multi.set(this.blobKey(requestId, write.patch.ref), write.patch.text, { expiration: { type: 'PX', value: this.limits.retainFinishedMs } });
     }
-    await write.exec();
+    multi.set(summaryKey, JSON.stringify(write.summary));
+    if (write.terminal) {
+      // Finished runs stay readable for the retention period, then Redis drops them.
+      multi.pExpire(events, this.limits.retainFinishedMs).pExpire(summaryKey, this.limits.retainFinishedMs);
+    }
+    await multi.exec();
+  }
+
+  private blobKey(requestId: string, ref: string): string {
+    return this.key('run', requestId, 'blob', ref);
   }
 
   async read(requestId: string, afterSeq: number): Promise<RunEvent[]> {
-    const entries = await this.client.xRange(this.key('run', requestId, 'events'), `(0-${afterSeq}`, '+');
-    return (entries ?? []).map((entry) => parseEvent(entry.message.e));
+    const events: RunEvent[] = [];
+    let last = afterSeq;
+    for (;;) {
+      const writer = this.writers.get(requestId);
+      // On the appending instance, the newest events may not be in Redis yet: they are in its window.
+      if (writer && last >= writer.confirmedThrough) return events.concat(writer.unconfirmedAfter(last));
+      const stored = await this.readStored(requestId, last);
+      events.push(...stored.events);
+      last = events.at(-1)?.seq ?? last;
+      if (!writer || stored.events.length === 0) return events;
+    }
+  }
+
+  /** Events in Redis after `afterSeq`, and the id of the last entry read (where a blocking read goes on). */
+  private async readStored(requestId: string, afterSeq: number): Promise<{ events: RunEvent[]; lastEntry: string | undefined }> {
+    const key = this.key('run', requestId, 'events');
+    const [straddling, after] = await Promise.all([
+      afterSeq > 0 ? this.client.xRevRange(key, `0-${afterSeq}`, '-', { COUNT: 1 }) : Promise.resolve([]),
+      this.client.xRange(key, `(0-${afterSeq}`, '+'),
+    ]);
+    const entries = [...(straddling as StreamEntry[]), ...(after as StreamEntry[])];
+    const events = await this.hydrate(requestId, entries, afterSeq);
+    return { events, lastEntry: entries.at(-1)?.id };
+  }
+
+  /** Records back to events, with the patches fetched (one round trip) only when a record names one. */
+  private async hydrate(requestId: string, entries: readonly StreamEntry[], afterSeq: number): Promise<RunEvent[]> {
+    const records: StoredRecord[] = entries.map((entry) => decodeRecord(entry.message));
+    const refs = patchRefsOf(records.filter((record) => lastSeq(record) > afterSeq));
+    const patches = new Map<string, string>();
+    if (refs.length > 0) {
+      const values = await this.client.mGet(refs.map((ref) => this.blobKey(requestId, ref)));
+      refs.forEach((ref, index) => {
+        const value = values[index];
+        if (typeof value === 'string') patches.set(ref, value);
+      });
+    }
+    const patchOf = (ref: string) => {
+      const patch = patches.get(ref);
+      if (patch === undefined) throw new RunStoreError(`The patch of run ${requestId} is missing from the store (it expired, or was removed).`);
+      return patch;
+    };
+    const events: RunEvent[] = [];
+    for (const record of records) expandRecord(record, afterSeq, patchOf, events);
+    return events;
   }
 
   async *tail(requestId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<RunEvent> {
     let last = afterSeq;
-    for (const event of await this.read(requestId, afterSeq)) {
+    // While this instance appends the run, its tails follow the writer: every delta the moment it comes.
+    while (!signal.aborted) {
+      const writer = this.writers.get(requestId);
+      if (!writer) break;
+      let fresh: RunEvent[];
+      if (last < writer.confirmedThrough) {
+        fresh = (await this.readStored(requestId, last)).events;
+        if (fresh.length === 0) break;
+      } else {
+        fresh = writer.unconfirmedAfter(last);
+        if (fresh.length === 0) {
+          await writer.changed(signal);
+          continue;
+        }
+      }
+      for (const event of fresh) {
+        last = event.seq;
+        yield event;
+        if (isTerminalEvent(event)) return;
+      }
+    }
+    if (signal.aborted || this.closed) return;
+    // Another instance appends it (or it has finished): read what is stored, then block on new entries.
+    const stored = await this.readStored(requestId, last);
+    for (const event of stored.events) {
       last = event.seq;
       yield event;
       if (isTerminalEvent(event)) return;
     }
+    let cursor = stored.lastEntry ?? `0-${last}`;
+    // A store closing while this tail read must not be left with a connection no one closes.
+    if (this.closed) return;
     // Blocking reads hold their connection, so each tail gets its own; aborting destroys it at once.
     const reader = this.client.duplicate();
     reader.on('error', () => undefined);
@@ -149,19 +253,26 @@ export class RedisRunStore implements RunStore {
     try {
       await reader.connect();
       while (!signal.aborted) {
-        const reply = await reader.xRead({ key: this.key('run', requestId, 'events'), id: `0-${last}` }, { BLOCK: TAIL_BLOCK_MS, COUNT: 500 }).catch((error: unknown) => {
+        const reply = await reader.xRead({ key: this.key('run', requestId, 'events'), id: cursor }, { BLOCK: TAIL_BLOCK_MS, COUNT: 500 }).catch((error: unknown) => {
           if (signal.aborted) return null;
           throw error;
         });
-        const streams = (reply ?? []) as Array<{ messages: Array<{ message: Record<string, string> }> }>;
+        const streams = (reply ?? []) as Array<{ messages: StreamEntry[] }>;
         const messages = streams[0]?.messages ?? [];
-        for (const message of messages) {
-          const event = parseEvent(message.message.e);
+        cursor = messages.at(-1)?.id ?? cursor;
+        for (const event of await this.hydrate(requestId, messages, last)) {
           last = event.seq;
           yield event;
           if (isTerminalEvent(event)) return;
         }
-        if (messages.length === 0 && (await this.summary(requestId))?.status !== 'running') return;
+        if (messages.length === 0 && (await this.summary(requestId))?.status !== 'running') {
+          // The terminal event may have landed between the blocking read and the status check.
+          for (const event of (await this.readStored(requestId, last)).events) {
+            yield event;
+            if (isTerminalEvent(event)) return;
+          }
+          return;
+        }
       }
     } finally {
       signal.removeEventListener('abort', stop);
@@ -171,6 +282,8 @@ export class RedisRunStore implements RunStore {
   }
 
   async summary(requestId: string): Promise<RunSummary | undefined> {
+    const local = this.writers.get(requestId);
+    if (local) return local.summary;
     const raw = await this.client.get(this.key('run', requestId, 'summary'));
     return raw ? (JSON.parse(raw) as RunSummary) : undefined;
   }
@@ -213,16 +326,16 @@ export class RedisRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    // Buffered deltas are written before the connection goes.
+    const writers = [...this.writers.values()];
+    await Promise.allSettled(writers.map((writer) => writer.flush()));
+    this.writers.clear();
+    for (const writer of writers) writer.wakeAll();
     for (const reader of [...this.tails]) reader.destroy();
     if (this.subscriber?.isOpen) await this.subscriber.close();
     if (this.client.isOpen) await this.client.close();
   }
-}
-
-function parseEvent(raw: string | undefined): RunEvent {
-  const parsed = RunEventSchema.safeParse(JSON.parse(raw ?? 'null'));
-  if (!parsed.success) throw new RunStoreError('The store holds an event that is not a run event.');
-  return parsed.data;
 }
 
 function parseCancel(raw: string): CancelRequest | undefined {

@@ -18,8 +18,16 @@ export interface CancelRequest {
 export interface RunStoreLimits {
   /** Runs admitted (executing or queued) across every instance sharing the store. */
   readonly maxActiveRuns: number;
-  /** Events kept per run; appending past it fails the run loudly instead of dropping events. */
+  /**
+   * Stored records kept per run: one per event, except that consecutive text deltas share one record.
+   * Appending past it fails the run loudly instead of dropping events; the terminal event always fits.
+   */
   readonly maxEventsPerRun: number;
+  /**
+   * Bytes a run may store: its deltas' text, the JSON of its other events, and its patch once. Past it
+   * the append fails loudly, like the record bound; a terminal event always fits, its patch must too.
+   */
+  readonly maxStoredBytesPerRun: number;
   /** How long a finished run stays readable. */
   readonly retainFinishedMs: number;
   /** Finished runs kept in the listing. */
@@ -31,6 +39,7 @@ export interface RunStoreLimits {
 export const DEFAULT_STORE_LIMITS: RunStoreLimits = {
   maxActiveRuns: 32,
   maxEventsPerRun: 100_000,
+  maxStoredBytesPerRun: 64 * 1024 * 1024,
   retainFinishedMs: 24 * 60 * 60_000,
   maxListedRuns: 200,
   admissionLeaseMs: 60_000,
@@ -53,7 +62,10 @@ export interface RunStore {
   activeCount(): Promise<number>;
   /** Appends an event in `seq` order; the summary follows incrementally. */
   append(event: RunEvent): Promise<void>;
-  /** Events with `seq > afterSeq`, oldest first. */
+  /**
+   * Events with `seq > afterSeq`, oldest first, each exactly as appended (deltas stored together and the
+   * patch stored apart are put back): `afterSeq` may fall anywhere, inside a group of deltas too.
+   */
   read(requestId: string, afterSeq: number): Promise<RunEvent[]>;
   /** Stored events after `afterSeq`, then live ones, ending after the terminal event or on abort. */
   tail(requestId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<RunEvent>;
@@ -72,7 +84,7 @@ export interface RunStore {
   close(): Promise<void>;
 }
 
-/** The store refused an append (the run grew past its event bound, or the store is gone). */
+/** The store refused an append (the run grew past its record or byte bound, or the store is gone). */
 export class RunStoreError extends Error {
   override readonly name = 'RunStoreError';
 }
