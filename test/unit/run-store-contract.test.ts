@@ -194,6 +194,22 @@ for (const [name, open] of STORES) {
       }
     });
 
+    test('the terminal event frees the admission in the same step: whoever sees the end can start the next run', async () => {
+      const stores = await open();
+      try {
+        const script = new RunEventScript(`slot-${name}`).started().deltas(2);
+        assert.ok(await stores.writer.admit({ requestId: script.requestId, ...START }));
+        for (const event of script.events) await stores.writer.append(event);
+        assert.equal(await stores.reader.activeCount(), 1);
+        await stores.writer.append(new RunEventScript(script.requestId).started().deltas(2).completed().events.at(-1) as RunEvent);
+        // No release yet: the executor releases after the terminal event, and a client must not race it.
+        assert.equal(await stores.reader.activeCount(), 0);
+        assert.equal(await stores.writer.activeCount(), 0);
+      } finally {
+        await stores.close();
+      }
+    });
+
     test('events out of seq order are refused', async () => {
       const stores = await open();
       try {

@@ -85,7 +85,11 @@ export class InMemoryRunStore implements RunStore {
       this.appendRecord(run, event, terminal);
     }
     run.summary = foldSummary(run.summary, event);
-    if (terminal) run.finishedAt = this.now();
+    if (terminal) {
+      run.finishedAt = this.now();
+      // With the terminal event, as the Redis store does: whoever sees the run end can start the next.
+      this.admitted.delete(event.request_id);
+    }
     for (const wake of [...run.waiters]) wake();
   }
 

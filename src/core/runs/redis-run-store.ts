@@ -73,7 +73,8 @@ export class RedisRunStore implements RunStore {
   private readonly writers = new Map<string, RedisRunWriter>();
   private subscriber: Client | undefined;
   private readonly cancelListeners = new Set<(request: CancelRequest) => void>();
-  private readonly tails = new Set<Client>();
+  /** How to close each tail's own connection (see `tail`). */
+  private readonly tails = new Set<() => void>();
 
   private readonly deltaFlushMs: number;
   private closed = false;
@@ -154,6 +155,8 @@ export class RedisRunStore implements RunStore {
     if (write.terminal) {
       // Finished runs stay readable for the retention period, then Redis drops them.
       multi.pExpire(events, this.limits.retainFinishedMs).pExpire(summaryKey, this.limits.retainFinishedMs);
+      // In the same step as the terminal event: whoever sees the run end can start the next one.
+      multi.zRem(this.key('admitted'), requestId);
     }
     await multi.exec();
   }
@@ -247,14 +250,25 @@ export class RedisRunStore implements RunStore {
     // Blocking reads hold their connection, so each tail gets its own; aborting destroys it at once.
     const reader = this.client.duplicate();
     reader.on('error', () => undefined);
-    const stop = () => reader.destroy();
-    signal.addEventListener('abort', stop, { once: true });
-    this.tails.add(reader);
+    const connected = reader.connect().then(() => undefined);
+    // destroy() while the connection is still being made leaves its socket open once it connects (a
+    // server then never exits): close only once connecting has settled, at once if it already has.
+    // Aborting destroys a blocking read immediately.
+    const closeReader = () => {
+      void connected.then(
+        () => {
+          if (reader.isOpen) reader.destroy();
+        },
+        () => undefined,
+      );
+    };
+    signal.addEventListener('abort', closeReader, { once: true });
+    this.tails.add(closeReader);
     try {
-      await reader.connect();
-      while (!signal.aborted) {
+      await connected;
+      while (!signal.aborted && !this.closed) {
         const reply = await reader.xRead({ key: this.key('run', requestId, 'events'), id: cursor }, { BLOCK: TAIL_BLOCK_MS, COUNT: 500 }).catch((error: unknown) => {
-          if (signal.aborted) return null;
+          if (signal.aborted || this.closed) return null;
           throw error;
         });
         const streams = (reply ?? []) as Array<{ messages: StreamEntry[] }>;
@@ -275,9 +289,9 @@ export class RedisRunStore implements RunStore {
         }
       }
     } finally {
-      signal.removeEventListener('abort', stop);
-      this.tails.delete(reader);
-      if (reader.isOpen) reader.destroy();
+      signal.removeEventListener('abort', closeReader);
+      this.tails.delete(closeReader);
+      closeReader();
     }
   }
 
@@ -332,7 +346,7 @@ export class RedisRunStore implements RunStore {
     await Promise.allSettled(writers.map((writer) => writer.flush()));
     this.writers.clear();
     for (const writer of writers) writer.wakeAll();
-    for (const reader of [...this.tails]) reader.destroy();
+    for (const closeReader of [...this.tails]) closeReader();
     if (this.subscriber?.isOpen) await this.subscriber.close();
     if (this.client.isOpen) await this.client.close();
   }

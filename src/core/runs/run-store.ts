@@ -60,7 +60,11 @@ export interface RunStore {
   renewAdmission(requestId: string): Promise<void>;
   release(requestId: string): Promise<void>;
   activeCount(): Promise<number>;
-  /** Appends an event in `seq` order; the summary follows incrementally. */
+  /**
+   * Appends an event in `seq` order; the summary follows incrementally. The terminal event frees the
+   * run's admission in the same step, so a client that sees a run end can start the next at once
+   * (`release` stays the executor's duty for a run that ends without one).
+   */
   append(event: RunEvent): Promise<void>;
   /**
    * Events with `seq > afterSeq`, oldest first, each exactly as appended (deltas stored together and the
