@@ -1,5 +1,4 @@
-import type { RunEventOf } from '../../protocol/run-events';
-import type { ChangedFile, CheckResult, RunEventDraft } from '../../protocol/run-events';
+import type { ChangedFile, CheckResult, RunEventDraft, RunEventOf } from '../../protocol/run-events';
 import type { Agent } from '../agent/agent';
 import type { EngineConfig, SecretSource } from '../config/engine-config';
 import type { GitHubApi } from '../github/github-api';
