@@ -206,7 +206,7 @@ export async function benchRunStore(): Promise<Record<string, number | string>> 
     );
     const figures: Record<string, number | string> = {
       'input: deltas / other events / patch': `${TURNS * DELTAS_PER_TURN} / ${TURNS + 3} / ${PATCH_BYTES / 1024 / 1024} MB`,
-      'baseline (before coalescing), measured here': JSON.stringify(BASELINE),
+      'baseline: the old store, recorded on 2026-12-02 with this suite (not re-measured)': JSON.stringify(BASELINE),
       'memory store: heap kept (MB)': round(memory.heapMb),
       'memory store: append all (ms)': round(memory.appendMs),
       'memory store: full replay (ms, median of 5)': round(memory.fullReplayMs),
